@@ -1,0 +1,258 @@
+"""Turn what a caller passes into a units x raters matrix the formulas use.
+
+A coefficient accepts a 2-D array (units x raters, NaN or None for missing), a
+wide ``pandas.DataFrame`` (calls as rows, raters as columns), or one
+criterion of a :class:`toolkit.ratings.RatingsTable`
+(:class:`toolkit.ratings.CriterionRatings`), which also carries the scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import RatingsError
+from toolkit.scales import Scale
+
+__all__ = ["RatingMatrix", "rating_matrix"]
+
+
+@dataclass(frozen=True)
+class RatingMatrix:
+    """Ratings as integer category codes and as numbers.
+
+    Attributes
+    ----------
+    codes
+        ``(n_units, n_raters)`` int array; the index of each score in
+        ``categories``, ``-1`` where the rating is missing.
+    categories
+        The categories in scale order: the declared levels when given, else
+        the observed scores sorted (numerically when they are numbers).
+    category_values
+        A number per category: the score itself when scores are numbers, else
+        its rank 1..q.
+    values
+        ``(n_units, n_raters)`` float array of ``category_values`` per rating,
+        NaN where missing (the raw number for continuous scores).
+    units, raters
+        Labels of rows and columns.
+    scale
+        The declared scale, or ``None`` when the caller gave none.
+    """
+
+    codes: np.ndarray
+    categories: np.ndarray
+    category_values: np.ndarray
+    values: np.ndarray
+    units: np.ndarray
+    raters: np.ndarray
+    scale: Scale | None
+    numeric: bool
+
+    @property
+    def n_units(self) -> int:
+        return int(self.codes.shape[0])
+
+    @property
+    def n_raters(self) -> int:
+        return int(self.codes.shape[1])
+
+    @property
+    def n_categories(self) -> int:
+        return len(self.categories)
+
+    @property
+    def present(self) -> np.ndarray:
+        """Boolean mask of ratings that are there."""
+        return self.codes >= 0
+
+    def counts(self) -> np.ndarray:
+        """``(n_units, n_categories)`` number of raters who chose each category."""
+        n_units, n_cat = self.n_units, self.n_categories
+        flat = self.codes + (np.arange(n_units)[:, None] * n_cat)
+        flat = flat[self.codes >= 0]
+        return np.bincount(flat, minlength=n_units * n_cat).reshape(n_units, n_cat)
+
+    def select_units(self, keep: np.ndarray) -> RatingMatrix:
+        """The same ratings restricted to the units where ``keep`` is true."""
+        return RatingMatrix(
+            codes=self.codes[keep],
+            categories=self.categories,
+            category_values=self.category_values,
+            values=self.values[keep],
+            units=self.units[keep],
+            raters=self.raters,
+            scale=self.scale,
+            numeric=self.numeric,
+        )
+
+
+def _is_missing(cells: np.ndarray) -> np.ndarray:
+    return np.asarray(pd.isna(cells), dtype=bool)
+
+
+def _sort_observed(observed: list[Any], numeric: bool) -> list[Any]:
+    if numeric:
+        return sorted(observed, key=float)
+    return sorted(observed, key=str)
+
+
+def rating_matrix(
+    data: Any,
+    *,
+    levels: Sequence[Any] | None = None,
+    scale: Scale | str | None = None,
+) -> RatingMatrix:
+    """Coerce ``data`` to a :class:`RatingMatrix`.
+
+    Parameters
+    ----------
+    data
+        Units x raters array-like, wide DataFrame, or ``CriterionRatings``.
+    levels
+        Declared categories in scale order. Overrides the scale's levels.
+    scale
+        The scale (or its kind name); taken from ``data`` when it carries one.
+
+    Raises
+    ------
+    RatingsError
+        When ``data`` is not two-dimensional, is empty, or holds a score that is
+        not among the declared ``levels``.
+
+    Examples
+    --------
+    >>> m = rating_matrix([[1, 2], [2, None], [3, 3]])
+    >>> m.codes.tolist()
+    [[0, 1], [1, -1], [2, 2]]
+    >>> m.categories.tolist()
+    [1, 2, 3]
+    """
+    scale_obj: Scale | None = Scale.of(scale) if scale is not None else None
+    if hasattr(data, "matrix") and hasattr(data, "scale"):
+        scale_obj = scale_obj or data.scale
+        data = data.matrix
+
+    # reshape: a DataFrame keeps its labels, anything else becomes an object array
+    if isinstance(data, np.ndarray) and data.dtype.kind in "iuf" and data.ndim == 2:
+        if levels is None and (scale_obj is None or scale_obj.levels is None):
+            return _from_numeric(data.astype(float), scale_obj)
+    if isinstance(data, pd.DataFrame):
+        units = np.asarray(data.index)
+        raters = np.asarray(data.columns)
+        cells = data.to_numpy(dtype=object)
+    else:
+        try:
+            cells = np.asarray(data, dtype=object)
+        except ValueError as exc:
+            raise RatingsError(
+                "the ratings are ragged; pass a units x raters matrix with one "
+                "row per call and NaN where a rater did not score it"
+            ) from exc
+        if cells.ndim != 2:
+            raise RatingsError(
+                f"ratings must be a units x raters matrix; got an array with "
+                f"{cells.ndim} dimension(s) of shape {cells.shape}"
+            )
+        units = np.arange(cells.shape[0])
+        raters = np.arange(cells.shape[1])
+    if cells.size == 0:
+        raise RatingsError(
+            f"the ratings matrix is empty (shape {cells.shape}); it needs at least "
+            "one call and two raters"
+        )
+
+    missing = _is_missing(cells)
+    present_cells = cells[~missing]
+    numeric = all(
+        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+        for v in present_cells
+    )
+
+    # categories: declared levels in their order, else the observed ones sorted
+    declared = levels if levels is not None else (scale_obj.levels if scale_obj else None)
+    if declared is not None:
+        categories = list(declared)
+    else:
+        categories = _sort_observed(list(pd.unique(present_cells)), numeric)
+    index = {_key(c): i for i, c in enumerate(categories)}
+
+    codes = np.full(cells.shape, -1, dtype=np.int64)
+    if numeric and declared is None:
+        # fast path: numeric scores, observed categories
+        flat = present_cells.astype(float)
+        cat_values = np.asarray(categories, dtype=float)
+        codes[~missing] = np.searchsorted(cat_values, flat)
+    else:
+        keys = [_key(v) for v in present_cells]
+        bad = [(k, v) for k, v in zip(keys, present_cells, strict=True) if k not in index]
+        if bad:
+            rows, cols = np.nonzero(~missing)
+            first = next(i for i, k in enumerate(keys) if k not in index)
+            raise RatingsError(
+                f"score {bad[0][1]!r} of unit {units[rows[first]]!r}, rater "
+                f"{raters[cols[first]]!r} is not among the declared levels "
+                f"{categories!r} ({len(bad)} score(s) in all); correct the data or "
+                "declare the levels it uses"
+            )
+        codes[~missing] = [index[k] for k in keys]
+
+    if numeric or all(_is_number(c) for c in categories):
+        category_values = np.asarray(categories, dtype=float)
+    else:
+        category_values = np.arange(1, len(categories) + 1, dtype=float)
+    values = np.where(codes >= 0, category_values[np.maximum(codes, 0)], np.nan)
+    if numeric and declared is None:
+        values = np.where(missing, np.nan, cells.astype(float, copy=False))
+
+    return RatingMatrix(
+        codes=codes,
+        categories=np.asarray(categories, dtype=object),
+        category_values=category_values,
+        values=values.astype(float),
+        units=units,
+        raters=raters,
+        scale=scale_obj,
+        numeric=bool(numeric),
+    )
+
+
+def _from_numeric(values: np.ndarray, scale: Scale | None) -> RatingMatrix:
+    """Fast path for a float matrix with observed categories."""
+    if values.size == 0:
+        raise RatingsError(
+            f"the ratings matrix is empty (shape {values.shape}); it needs at least "
+            "one call and two raters"
+        )
+    missing = np.isnan(values)
+    category_values = np.unique(values[~missing])
+    codes = np.full(values.shape, -1, dtype=np.int64)
+    codes[~missing] = np.searchsorted(category_values, values[~missing])
+    return RatingMatrix(
+        codes=codes,
+        categories=category_values.astype(object),
+        category_values=category_values,
+        values=values,
+        units=np.arange(values.shape[0]),
+        raters=np.arange(values.shape[1]),
+        scale=scale,
+        numeric=True,
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool
+    )
+
+
+def _key(value: Any) -> Any:
+    """Hashable key under which 2 and 2.0 are the same score."""
+    if _is_number(value):
+        return float(value)
+    return value

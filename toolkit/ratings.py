@@ -1,0 +1,498 @@
+"""The ratings table: who scored which call on which criterion, and how.
+
+The canonical input is a long table with one row per score: ``call``,
+``criterion``, ``rater``, ``score`` and, optionally, ``role``, ``rep``,
+``date``, ``round`` and ``comment``. Other column names are mapped by argument.
+Each criterion has a :class:`~toolkit.scales.Scale`; the table hands out one
+calls x raters matrix per criterion, NaN where a rater did not score a call.
+
+Nothing is fixed silently: a row that cannot be used raises
+:class:`~toolkit.errors.RatingsError` naming the row (counted from 1, the first
+data row after the header) and saying what to do.
+
+Examples
+--------
+>>> import pandas as pd
+>>> long = pd.DataFrame({
+...     "call": ["c1", "c1", "c2", "c2", "c3", "c3"],
+...     "criterion": ["next steps"] * 6,
+...     "rater": ["ana", "ben"] * 3,
+...     "score": [3, 3, 2, 4, 1, 1],
+... })
+>>> table = RatingsTable.from_long(long)
+>>> table.criteria
+('next steps',)
+>>> ratings = table.criterion("next steps")
+>>> ratings.scale.kind, ratings.scale.levels
+('ordinal', (1, 2, 3, 4))
+>>> ratings.matrix.to_numpy().tolist()
+[[3.0, 3.0], [2.0, 4.0], [1.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import RatingsError, ToolkitWarning
+from toolkit.scales import SCALE_KINDS, Scale
+
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "CriterionRatings",
+    "DuplicateScoreWarning",
+    "RatingsTable",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("call", "criterion", "rater", "score")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("role", "rep", "date", "round", "comment")
+
+ScaleSpec = str | Scale | Mapping[str, str | Scale] | None
+LevelsSpec = Sequence[Any] | Mapping[str, Sequence[Any]] | None
+
+_MAX_LISTED = 5
+
+
+class DuplicateScoreWarning(ToolkitWarning):
+    """The same rater scored the same call and criterion twice, identically."""
+
+
+@dataclass(frozen=True)
+class CriterionRatings:
+    """The scores of one criterion as a calls x raters matrix.
+
+    Attributes
+    ----------
+    criterion
+        The criterion's name.
+    scale
+        Its scale, with the levels in order for a categorical scale.
+    matrix
+        Calls as rows, raters as columns; NaN where a rater did not score a
+        call. Numeric scores are floats; labels stay objects.
+    """
+
+    criterion: str
+    scale: Scale
+    matrix: pd.DataFrame
+
+    @property
+    def n_calls(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @property
+    def n_raters(self) -> int:
+        return int(self.matrix.shape[1])
+
+    @property
+    def n_scores(self) -> int:
+        return int(self.matrix.notna().to_numpy().sum())
+
+
+class RatingsTable:
+    """A validated long table of scores, one criterion matrix at a time.
+
+    Build it with :meth:`from_long`, :meth:`from_csv` or :meth:`from_wide`.
+    """
+
+    def __init__(self, frame: pd.DataFrame, scales: Mapping[str, Scale]) -> None:
+        self._frame = frame
+        self._scales = dict(scales)
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def from_long(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        call: str = "call",
+        criterion: str | None = "criterion",
+        rater: str = "rater",
+        score: str = "score",
+        columns: Mapping[str, str] | None = None,
+        scale: ScaleSpec = None,
+        levels: LevelsSpec = None,
+        default_criterion: str = "score",
+    ) -> RatingsTable:
+        """Validate a long table with one row per score.
+
+        Parameters
+        ----------
+        frame
+            One row per score. It is not modified.
+        call, criterion, rater, score
+            Names of those columns in ``frame``. ``criterion=None`` (or a table
+            without that column when it was not named explicitly) means a single
+            criterion called ``default_criterion``.
+        columns
+            Names of the optional columns, e.g. ``{"rep": "agent"}``; by default
+            ``role``, ``rep``, ``date``, ``round`` and ``comment`` are kept when
+            present.
+        scale
+            One scale kind or :class:`Scale` for every criterion, or a mapping
+            criterion -> scale. When not given, a criterion whose scores are all
+            whole numbers is ordinal on the observed levels, one with other
+            numbers is interval, and one with text labels is nominal.
+        levels
+            Declared levels (in order) for every criterion, or a mapping
+            criterion -> levels. Levels nobody used are allowed.
+
+        Raises
+        ------
+        RatingsError
+            Missing columns, an empty table, a blank call / rater / criterion,
+            a score off the declared scale, the same call, criterion and rater
+            with two different scores, or a criterion scored by fewer than two
+            raters. The message names the rows.
+
+        Warns
+        -----
+        DuplicateScoreWarning
+            When a score appears twice with the same value; one copy is kept.
+        """
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(
+                f"from_long needs a pandas DataFrame; got {type(frame).__name__}. "
+                "Use RatingsTable.from_csv for a file or from_wide for a matrix"
+            )
+        explicit_criterion = criterion is not None and criterion != "criterion"
+        if criterion is not None and criterion not in frame.columns:
+            if explicit_criterion:
+                _missing_columns([criterion], frame)
+            criterion = None
+        _missing_columns([c for c in (call, rater, score) if c not in frame.columns],
+                         frame)
+        if len(frame) == 0:
+            raise RatingsError(
+                "the ratings table has no rows; it needs one row per score with "
+                f"columns {', '.join(REQUIRED_COLUMNS)}"
+            )
+
+        # reshape to the canonical column names, rows numbered from 1
+        optional = {name: name for name in OPTIONAL_COLUMNS if name in frame.columns}
+        optional.update(columns or {})
+        _missing_columns([c for c in optional.values() if c not in frame.columns],
+                         frame)
+        long = pd.DataFrame(
+            {
+                "call": frame[call].to_numpy(dtype=object),
+                "criterion": (
+                    frame[criterion].to_numpy(dtype=object)
+                    if criterion is not None
+                    else np.full(len(frame), default_criterion, dtype=object)
+                ),
+                "rater": frame[rater].to_numpy(dtype=object),
+                "score": frame[score].to_numpy(dtype=object),
+            },
+            index=pd.RangeIndex(1, len(frame) + 1, name="row"),
+        )
+        for name, source in optional.items():
+            long[name] = frame[source].to_numpy(dtype=object)
+
+        names = {"call": call, "criterion": criterion or "criterion", "rater": rater}
+        for field, column in names.items():
+            _check_blank(long, field, column)
+        long["criterion"] = long["criterion"].astype(str)
+
+        # a blank score is a missing rating, not a row to score
+        long = long[~pd.isna(long["score"])].copy()
+        scales = {}
+        for name, rows in long.groupby("criterion", sort=False):
+            declared = _pick(scale, name, "scale")
+            declared_levels = _pick(levels, name, "levels")
+            scales[str(name)], long.loc[rows.index, "score"] = _resolve_scale(
+                str(name), rows["score"], declared, declared_levels, score
+            )
+
+        long = _drop_duplicates(long, score)
+        _check_rater_counts(long)
+        return cls(long, scales)
+
+    @classmethod
+    def from_csv(cls, path: str | PathLike[str], **options: Any) -> RatingsTable:
+        """Read a long CSV file (never modified) and validate it.
+
+        Takes the same options as :meth:`from_long`.
+        """
+        try:
+            frame = pd.read_csv(path, dtype=object, keep_default_na=False,
+                                na_values=[""], skipinitialspace=True)
+        except FileNotFoundError:
+            raise RatingsError(f"no file at {str(path)!r}; check the path") from None
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise RatingsError(
+                f"{str(path)!r} could not be read as CSV ({exc}); save it as a "
+                "comma-separated text file with a header row"
+            ) from None
+        except pd.errors.EmptyDataError:
+            raise RatingsError(
+                f"{str(path)!r} is empty; it needs a header row ("
+                f"{','.join(REQUIRED_COLUMNS)}) and one row per score"
+            ) from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        return cls.from_long(_parse_numbers(frame, options.get("score", "score")),
+                             **options)
+
+    @classmethod
+    def from_wide(
+        cls,
+        matrix: Any,
+        *,
+        criterion: str = "score",
+        scale: str | Scale | None = None,
+        levels: Sequence[Any] | None = None,
+    ) -> RatingsTable:
+        """One criterion from a calls x raters matrix (NaN for missing).
+
+        Examples
+        --------
+        >>> table = RatingsTable.from_wide([[1, 2], [2, 2]], scale="ordinal")
+        >>> table.criterion("score").n_calls
+        2
+        """
+        wide = matrix if isinstance(matrix, pd.DataFrame) else pd.DataFrame(matrix)
+        if wide.ndim != 2 or wide.shape[0] == 0:
+            raise RatingsError(
+                "from_wide needs a calls x raters matrix with at least one call; "
+                f"got shape {wide.shape}"
+            )
+        long = wide.rename_axis(index="call", columns="rater").stack(
+            future_stack=True
+        ).rename("score").reset_index()
+        long["criterion"] = criterion
+        return cls.from_long(long, scale=scale, levels=levels)
+
+    # ------------------------------------------------------------------ read
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        """Criterion names in the order they first appear."""
+        return tuple(self._scales)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """A copy of the validated long table (``row`` is the input row)."""
+        return self._frame.copy()
+
+    def scale(self, criterion: str) -> Scale:
+        """The scale of ``criterion``."""
+        self._check_criterion(criterion)
+        return self._scales[criterion]
+
+    def criterion(self, name: str) -> CriterionRatings:
+        """The calls x raters matrix of one criterion."""
+        self._check_criterion(name)
+        rows = self._frame[self._frame["criterion"] == name]
+        matrix = rows.pivot(index="call", columns="rater", values="score")
+        matrix = matrix.reindex(index=pd.unique(rows["call"]),
+                                columns=pd.unique(rows["rater"]))
+        scale = self._scales[name]
+        if scale.kind != "nominal" or _all_numbers(rows["score"]):
+            matrix = matrix.astype(float)
+        matrix.index.name, matrix.columns.name = "call", "rater"
+        return CriterionRatings(criterion=name, scale=scale, matrix=matrix)
+
+    def __iter__(self) -> Iterator[CriterionRatings]:
+        return (self.criterion(name) for name in self.criteria)
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{c!r}: {self._scales[c].kind}" for c in self.criteria)
+        return f"RatingsTable({len(self)} scores; {parts})"
+
+    def _check_criterion(self, name: str) -> None:
+        if name not in self._scales:
+            raise KeyError(
+                f"no criterion {name!r}; the table has {list(self.criteria)!r}"
+            )
+
+
+# ---------------------------------------------------------------- validation
+def _missing_columns(missing: list[str], frame: pd.DataFrame) -> None:
+    if missing:
+        raise RatingsError(
+            f"the ratings table has no column(s) {', '.join(map(repr, missing))}; "
+            f"it has {', '.join(map(repr, map(str, frame.columns)))}. Rename the "
+            "columns or map them, e.g. call='call_id', rater='reviewer' "
+            "(CLI: --call-column, --rater-column, ...)"
+        )
+
+
+def _rows(index: Sequence[Any]) -> str:
+    shown = ", ".join(str(i) for i in list(index)[:_MAX_LISTED])
+    more = len(index) - _MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _check_blank(long: pd.DataFrame, field: str, column: str) -> None:
+    values = long[field]
+    blank = pd.isna(values) | (values.astype(str).str.strip() == "")
+    if blank.any():
+        raise RatingsError(
+            f"row(s) {_rows(long.index[blank])}: column {column!r} is blank; every "
+            f"score needs its {field}. Fill it in or remove the row(s)"
+        )
+
+
+def _pick(spec: Any, criterion: str, what: str) -> Any:
+    if isinstance(spec, Mapping):
+        return spec.get(criterion)
+    return spec
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool
+    )
+
+
+def _all_numbers(values: pd.Series) -> bool:
+    return bool(values.map(_is_number).all())
+
+
+def _parse_numbers(frame: pd.DataFrame, score: str) -> pd.DataFrame:
+    """Turn the score column of a CSV into numbers when every cell is one."""
+    if score not in frame.columns:
+        return frame
+    text = frame[score]
+    numbers = pd.to_numeric(text, errors="coerce")
+    if numbers[text.notna()].notna().all():
+        frame = frame.copy()
+        whole = numbers.dropna() % 1 == 0
+        frame[score] = [
+            (int(v) if whole.get(i, False) else float(v)) if pd.notna(v) else None
+            for i, v in numbers.items()
+        ]
+    return frame
+
+
+def _resolve_scale(
+    criterion: str,
+    scores: pd.Series,
+    declared: str | Scale | None,
+    declared_levels: Sequence[Any] | None,
+    column: str,
+) -> tuple[Scale, pd.Series]:
+    """Work out a criterion's scale and check every score against it."""
+    numbers = _all_numbers(scores)
+    if declared is None:
+        whole = numbers and bool((scores.astype(float) % 1 == 0).all())
+        kind = "ordinal" if whole else ("interval" if numbers else "nominal")
+        if declared_levels is not None:
+            kind = "ordinal" if numbers else "nominal"
+        scale = Scale(kind, None)
+    elif isinstance(declared, Scale):
+        scale = declared
+    elif declared in SCALE_KINDS:
+        scale = Scale(declared)  # type: ignore[arg-type]
+    else:
+        raise ValueError(
+            f"scale {declared!r} for criterion {criterion!r} is not known; use one "
+            f"of {', '.join(SCALE_KINDS)}"
+        )
+    if declared_levels is not None:
+        scale = Scale(scale.kind, tuple(declared_levels))
+
+    if scale.kind in ("interval", "ratio"):
+        bad = ~scores.map(_is_number)
+        if bad.any():
+            first = scores.index[bad][0]
+            raise RatingsError(
+                f"row(s) {_rows(scores.index[bad])}: criterion {criterion!r} is on "
+                f"an {scale.kind} scale but {column!r} holds {scores[first]!r}, "
+                "which is not a number; correct the row(s) or declare the scale "
+                "nominal"
+            )
+        if scale.kind == "ratio" and (scores.astype(float) < 0).any():
+            negative = scores.index[scores.astype(float) < 0]
+            raise RatingsError(
+                f"row(s) {_rows(negative)}: criterion {criterion!r} is on a ratio "
+                "scale, which has a true zero, but the score is negative; use an "
+                "interval scale or correct the row(s)"
+            )
+        return scale, scores
+
+    if scale.levels is None:
+        if scale.kind == "ordinal" and not numbers:
+            raise RatingsError(
+                f"criterion {criterion!r} is ordinal but its scores are labels "
+                f"({', '.join(map(repr, pd.unique(scores)[:_MAX_LISTED]))}); their "
+                "order is unknown. Pass levels=[...] lowest first (CLI: --levels)"
+            )
+        observed = list(pd.unique(scores))
+        observed.sort(key=float if numbers else str)
+        scale = Scale(scale.kind, tuple(observed))
+
+    allowed = {_key(level) for level in scale.levels or ()}
+    off = ~scores.map(lambda v: _key(v) in allowed)
+    if off.any():
+        first = scores.index[off][0]
+        raise RatingsError(
+            f"row {first}: score {scores[first]!r} on criterion {criterion!r} is "
+            f"not one of the declared levels {list(scale.levels or ())!r} "
+            f"({int(off.sum())} row(s) in all: {_rows(scores.index[off])}); correct "
+            "the row(s) or pass levels=[...] with every level the scale has"
+        )
+    return scale, scores
+
+
+def _key(value: Any) -> Any:
+    if _is_number(value):
+        return float(value)
+    return str(value).strip()
+
+
+def _drop_duplicates(long: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Refuse conflicting repeats; keep one copy of an identical repeat."""
+    keys = ["call", "criterion", "rater"]
+    repeated = long[long.duplicated(keys, keep=False)]
+    if repeated.empty:
+        return long
+
+    distinct = repeated.groupby(keys, sort=False)["score"].agg(
+        lambda s: len({_key(v) for v in s})
+    )
+    conflicts = distinct[distinct > 1]
+    if len(conflicts):
+        call, criterion, rater = conflicts.index[0]
+        rows = repeated[
+            (repeated["call"] == call)
+            & (repeated["criterion"] == criterion)
+            & (repeated["rater"] == rater)
+        ]
+        raise RatingsError(
+            f"rows {_rows(rows.index)}: rater {rater!r} scored call {call!r} on "
+            f"criterion {criterion!r} more than once with different {column}s "
+            f"({', '.join(map(repr, rows['score']))}); keep the one that counts "
+            f"({len(conflicts)} such conflict(s) in all)"
+        )
+
+    warnings.warn(
+        f"rows {_rows(repeated.index)}: the same score appears more than once for "
+        "a call, criterion and rater; one copy of each is kept",
+        DuplicateScoreWarning,
+        stacklevel=4,
+    )
+    return long[~long.duplicated(keys, keep="first")]
+
+
+def _check_rater_counts(long: pd.DataFrame) -> None:
+    raters = long.groupby("criterion", sort=False)["rater"].nunique()
+    short = raters[raters < 2]
+    if len(short):
+        name = short.index[0]
+        who = pd.unique(long.loc[long["criterion"] == name, "rater"])
+        raise RatingsError(
+            f"criterion {name!r} was scored by {len(who)} rater(s) "
+            f"({', '.join(map(repr, who))}); agreement needs at least two raters "
+            "scoring the same calls. Add the other raters' scores or drop the "
+            "criterion"
+        )
