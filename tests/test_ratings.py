@@ -1,0 +1,210 @@
+"""The ratings table: shapes it builds and the bad input it refuses."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.errors import RatingsError
+from toolkit.ratings import CriterionRatings, DuplicateScoreWarning, RatingsTable
+from toolkit.scales import Scale
+
+
+def _long(**columns: list) -> pd.DataFrame:
+    base = {
+        "call": ["c1", "c1", "c2", "c2", "c3", "c3"],
+        "criterion": ["close"] * 6,
+        "rater": ["ana", "ben"] * 3,
+        "score": [3, 3, 2, 4, 1, 1],
+    }
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def test_long_table_gives_calls_by_raters_matrix_with_nan_for_missing():
+    frame = _long(score=[3, None, 2, 4, 1, 1])
+
+    ratings = RatingsTable.from_long(frame).criterion("close")
+
+    assert isinstance(ratings, CriterionRatings)
+    assert ratings.matrix.index.tolist() == ["c1", "c2", "c3"]
+    assert ratings.matrix.columns.tolist() == ["ana", "ben"]
+    assert math.isnan(ratings.matrix.loc["c1", "ben"])
+    assert ratings.n_scores == 5
+
+
+def test_input_frame_is_not_modified():
+    frame = _long(score=[3, None, 2, 4, 1, 1])
+    before = frame.copy()
+
+    RatingsTable.from_long(frame)
+
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_whole_number_scores_default_to_ordinal_on_observed_levels():
+    scale = RatingsTable.from_long(_long()).scale("close")
+
+    assert scale == Scale("ordinal", (1, 2, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("scores", "kind"),
+    [(["a", "b", "a", "a", "b", "b"], "nominal"), ([1.5, 2, 3, 2.25, 1, 1], "interval")],
+)
+def test_scale_is_inferred_from_scores(scores, kind):
+    assert RatingsTable.from_long(_long(score=scores)).scale("close").kind == kind
+
+
+def test_declared_levels_keep_unused_levels_in_order():
+    table = RatingsTable.from_long(_long(), scale="ordinal", levels=[1, 2, 3, 4, 5])
+
+    assert table.scale("close").levels == (1, 2, 3, 4, 5)
+
+
+def test_columns_are_mapped_by_argument():
+    frame = _long().rename(columns={"call": "call_id", "rater": "reviewer"})
+
+    table = RatingsTable.from_long(frame, call="call_id", rater="reviewer")
+
+    assert table.criterion("close").matrix.columns.tolist() == ["ana", "ben"]
+
+
+def test_several_criteria_each_get_their_own_matrix_and_scale():
+    frame = pd.concat(
+        [_long(), _long(criterion=["empathy"] * 6, score=list("ababab"))]
+    )
+
+    table = RatingsTable.from_long(frame)
+
+    assert table.criteria == ("close", "empathy")
+    assert table.scale("empathy").kind == "nominal"
+    assert [c.criterion for c in table] == ["close", "empathy"]
+
+
+def test_wide_matrix_becomes_one_criterion():
+    table = RatingsTable.from_wide(
+        np.array([[1, 2], [2, np.nan], [3, 3]]), criterion="summary"
+    )
+
+    ratings = table.criterion("summary")
+    assert ratings.n_calls == 3
+    assert ratings.n_scores == 5
+
+
+def test_missing_required_column_is_named_with_what_the_table_has():
+    frame = _long().drop(columns="rater")
+
+    with pytest.raises(RatingsError, match=r"no column\(s\) 'rater'.*it has 'call'"):
+        RatingsTable.from_long(frame)
+
+
+def test_empty_table_is_refused():
+    with pytest.raises(RatingsError, match="no rows"):
+        RatingsTable.from_long(_long().iloc[0:0])
+
+
+def test_score_off_declared_levels_names_the_row():
+    frame = _long(score=[3, 3, 2, 7, 1, 1])
+
+    with pytest.raises(
+        RatingsError, match=r"row 4: score 7 on criterion 'close' is not one of"
+    ):
+        RatingsTable.from_long(frame, levels=[1, 2, 3, 4, 5])
+
+
+def test_conflicting_duplicate_scores_name_both_rows():
+    frame = _long(rater=["ana", "ben", "ana", "ben", "ana", "ana"],
+                  score=[3, 3, 2, 4, 1, 2])
+
+    with pytest.raises(
+        RatingsError, match=r"rows 5, 6: rater 'ana' scored call 'c3'.*different"
+    ):
+        RatingsTable.from_long(frame, score="score")
+
+
+def test_identical_duplicate_warns_and_keeps_one_copy():
+    frame = _long(rater=["ana", "ben", "ana", "ben", "ana", "ana"],
+                  score=[3, 3, 2, 4, 1, 1])
+
+    with pytest.warns(DuplicateScoreWarning, match="rows 5, 6"):
+        table = RatingsTable.from_long(frame)
+
+    assert table.criterion("close").n_scores == 5
+
+
+def test_criterion_scored_by_one_rater_is_refused():
+    frame = pd.concat([_long(), _long(criterion=["empathy"] * 6, rater=["ana"] * 6,
+                                      call=["c1", "c2", "c3", "c4", "c5", "c6"])])
+
+    with pytest.raises(RatingsError, match=r"criterion 'empathy' was scored by 1"):
+        RatingsTable.from_long(frame)
+
+
+def test_blank_rater_names_the_row():
+    frame = _long(rater=["ana", "ben", "ana", "  ", "ana", "ben"])
+
+    with pytest.raises(RatingsError, match=r"row\(s\) 4: column 'rater' is blank"):
+        RatingsTable.from_long(frame)
+
+
+def test_text_on_interval_scale_names_the_row():
+    frame = _long(score=[3, 3, "n/a", 4, 1, 1])
+
+    with pytest.raises(RatingsError, match=r"row\(s\) 3: .* 'n/a', which is not"):
+        RatingsTable.from_long(frame, scale="interval")
+
+
+def test_negative_score_on_ratio_scale_is_refused():
+    with pytest.raises(RatingsError, match="ratio scale, which has a true zero"):
+        RatingsTable.from_long(_long(score=[3, 3, -2, 4, 1, 1]), scale="ratio")
+
+
+def test_ordinal_labels_without_order_ask_for_levels():
+    frame = _long(score=["low", "low", "high", "mid", "low", "mid"])
+
+    with pytest.raises(RatingsError, match="order is unknown. Pass levels"):
+        RatingsTable.from_long(frame, scale="ordinal")
+
+
+def test_unknown_scale_kind_is_refused():
+    with pytest.raises(ValueError, match="scale 'likert'"):
+        RatingsTable.from_long(_long(), scale="likert")
+
+
+def test_csv_rows_are_counted_from_first_data_row(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    _long(score=[3, 3, 2, 9, 1, 1]).to_csv(path, index=False)
+    before = path.read_bytes()
+
+    with pytest.raises(RatingsError, match="row 4: score 9"):
+        RatingsTable.from_csv(path, levels=[1, 2, 3, 4])
+
+    assert path.read_bytes() == before
+
+
+def test_csv_numbers_are_read_as_numbers(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    _long().to_csv(path, index=False)
+
+    ratings = RatingsTable.from_csv(path).criterion("close")
+
+    assert ratings.matrix.to_numpy().tolist() == [[3, 3], [2, 4], [1, 1]]
+
+
+def test_missing_file_and_empty_file_get_clear_errors(tmp_path: Path):
+    with pytest.raises(RatingsError, match="no file at"):
+        RatingsTable.from_csv(tmp_path / "nope.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(RatingsError, match="is empty"):
+        RatingsTable.from_csv(empty)
+
+
+def test_unknown_criterion_lists_the_known_ones():
+    with pytest.raises(KeyError, match=r"no criterion 'tone'.*'close'"):
+        RatingsTable.from_long(_long()).criterion("tone")
