@@ -1,0 +1,220 @@
+"""The ``peercoach`` command line: thin, it parses, calls the package, prints.
+
+A toolkit error becomes one line on stderr and exit code 2, with no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError, ToolkitWarning
+
+__all__ = ["main"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"peercoach: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="peercoach")
+@click.option("-v", "--verbose", count=True, help="Log progress (-vv: debug).")
+def cli(verbose: int) -> None:
+    """Peer Coaching Toolkit: check a peer-coaching program before launch."""
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
+
+
+@cli.command()
+def examples() -> None:
+    """List the bundled example data sets."""
+    from toolkit.examples import EXAMPLES
+
+    for example in EXAMPLES.values():
+        click.echo(f"{example.name:26} {example.scale.kind:9} {example.description}")
+        click.echo(f"{'':26} source: {example.source}")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--example", "example", metavar="NAME",
+              help="Use a bundled data set instead of FILE (see `peercoach "
+              "examples`).")
+@click.option("--call-column", default="call", show_default=True)
+@click.option("--criterion-column", default="criterion", show_default=True,
+              help="Without this column the file is one criterion.")
+@click.option("--rater-column", default="rater", show_default=True)
+@click.option("--score-column", default="score", show_default=True)
+@click.option("--scale", type=click.Choice(["nominal", "ordinal", "interval",
+                                            "ratio"]),
+              help="Scale of every criterion [default: inferred from the scores].")
+@click.option("--levels", metavar="L1,L2,...",
+              help="Declared levels, lowest first, e.g. 1,2,3,4,5.")
+@click.option("--coefficients", metavar="NAME,...",
+              help="Coefficients to compute instead of those that fit the scale.")
+@click.option("--level", "confidence", default=0.95, show_default=True,
+              type=float, help="Confidence level of the intervals.")
+@click.option("--format", "output_format", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "json"]))
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write to this file instead of the screen.")
+def calibrate(
+    file: str | None,
+    example: str | None,
+    call_column: str,
+    criterion_column: str,
+    rater_column: str,
+    score_column: str,
+    scale: str | None,
+    levels: str | None,
+    coefficients: str | None,
+    confidence: float,
+    output_format: str,
+    output: str | None,
+) -> None:
+    """Agreement per criterion for a calibration round in FILE (a long CSV).
+
+    FILE has one row per score with columns call, criterion, rater and score
+    (other names via the --*-column options).
+    """
+    from toolkit.agreement import agreement_summary
+    from toolkit.examples import load_example
+    from toolkit.ratings import RatingsTable
+
+    if (file is None) == (example is None):
+        _fail("give either FILE or --example NAME (see `peercoach examples`)")
+    captured: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as captured:
+            warnings.simplefilter("always", ToolkitWarning)
+            if example is not None:
+                table = load_example(example)
+                source = f"example {example}"
+            else:
+                table = RatingsTable.from_csv(
+                    file, call=call_column, criterion=criterion_column,  # type: ignore[arg-type]
+                    rater=rater_column, score=score_column, scale=scale,
+                    levels=_parse_levels(levels),
+                )
+                source = str(file)
+            names = None
+            if coefficients:
+                names = [n.strip() for n in coefficients.split(",") if n.strip()]
+            summary = agreement_summary(table, level=confidence, coefficients=names)
+    except (ToolkitError, KeyError, ValueError, TypeError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        _fail(str(message))
+        return
+    for caught in captured:
+        click.echo(f"peercoach: warning: {caught.message}", err=True)
+
+    text = _render(summary, output_format, source, confidence)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(summary)} rows to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _parse_levels(levels: str | None) -> list[Any] | None:
+    if not levels:
+        return None
+    parsed: list[Any] = []
+    for item in (part.strip() for part in levels.split(",")):
+        try:
+            number = float(item)
+            parsed.append(int(number) if number.is_integer() else number)
+        except ValueError:
+            parsed.append(item)
+    return parsed
+
+
+def _render(summary: pd.DataFrame, output_format: str, source: str,
+            confidence: float) -> str:
+    if output_format == "csv":
+        return _spreadsheet_safe(summary).to_csv(index=False)
+    if output_format == "json":
+        records = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v)
+             for k, v in row.items()}
+            for row in summary.to_dict(orient="records")
+        ]
+        payload = {"source": source, "level": confidence,
+                   "toolkit_version": __version__, "rows": records}
+        return json.dumps(payload, indent=2, default=_json_default) + "\n"
+    return _table(summary, source, confidence)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise cells a spreadsheet would run as a formula."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
+                else v
+            )
+    return safe
+
+
+def _number(value: float) -> str:
+    return "—" if value is None or math.isnan(value) else f"{value:.3f}"
+
+
+def _table(summary: pd.DataFrame, source: str, confidence: float) -> str:
+    percent = f"{confidence:.0%}"
+    lines = [f"Agreement in {source} ({percent} intervals)", ""]
+    for criterion, rows in summary.groupby("criterion", sort=False):
+        first = rows.iloc[0]
+        lines.append(
+            f"criterion {criterion!s}: {first['scale']} scale, "
+            f"{rows['n_calls'].max()} calls, {rows['n_raters'].max()} raters"
+        )
+        shown = pd.DataFrame({
+            "coefficient": rows["coefficient"],
+            "variant": rows["variant"],
+            "estimate": rows["estimate"].map(_number),
+            f"{percent} interval": [
+                f"[{_number(lo)}, {_number(hi)}]"
+                for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
+            ],
+            "SE": rows["standard_error"].map(_number),
+            "calls": rows["n_calls"],
+            "raters": rows["n_raters"],
+            "note": rows["note"],
+        })
+        body = shown.to_string(index=False, justify="left")
+        lines.extend("  " + line for line in body.splitlines())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Entry point of the ``peercoach`` console command."""
+    cli(prog_name="peercoach")
+
+
+if __name__ == "__main__":
+    main()
