@@ -197,18 +197,17 @@ class RatingsTable:
             long[name] = frame[source].to_numpy(dtype=object)
 
         names = {"call": call, "criterion": criterion or "criterion", "rater": rater}
-        for field, column in names.items():
-            _check_blank(long, field, column)
+        for field, source in names.items():
+            _check_blank(long, field, source)
         long["criterion"] = long["criterion"].astype(str)
 
         # a blank score is a missing rating, not a row to score
         long = long[~pd.isna(long["score"])].copy()
-        scales = {}
-        for name, rows in long.groupby("criterion", sort=False):
-            declared = _pick(scale, name, "scale")
-            declared_levels = _pick(levels, name, "levels")
-            scales[str(name)], long.loc[rows.index, "score"] = _resolve_scale(
-                str(name), rows["score"], declared, declared_levels, score
+        scales: dict[str, Scale] = {}
+        for group, rows in long.groupby("criterion", sort=False):
+            label = str(group)
+            scales[label] = _resolve_scale(
+                label, rows["score"], _pick(scale, label), _pick(levels, label), score
             )
 
         long = _drop_duplicates(long, score)
@@ -263,9 +262,10 @@ class RatingsTable:
                 "from_wide needs a calls x raters matrix with at least one call; "
                 f"got shape {wide.shape}"
             )
-        long = wide.rename_axis(index="call", columns="rater").stack(
+        stacked = wide.rename_axis(index="call", columns="rater").stack(
             future_stack=True
-        ).rename("score").reset_index()
+        )
+        long = pd.DataFrame({"score": stacked}).reset_index()
         long["criterion"] = criterion
         return cls.from_long(long, scale=scale, levels=levels)
 
@@ -326,7 +326,7 @@ def _missing_columns(missing: list[str], frame: pd.DataFrame) -> None:
         )
 
 
-def _rows(index: Sequence[Any]) -> str:
+def _rows(index: Any) -> str:
     shown = ", ".join(str(i) for i in list(index)[:_MAX_LISTED])
     more = len(index) - _MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
@@ -342,7 +342,7 @@ def _check_blank(long: pd.DataFrame, field: str, column: str) -> None:
         )
 
 
-def _pick(spec: Any, criterion: str, what: str) -> Any:
+def _pick(spec: Any, criterion: str) -> Any:
     if isinstance(spec, Mapping):
         return spec.get(criterion)
     return spec
@@ -380,7 +380,7 @@ def _resolve_scale(
     declared: str | Scale | None,
     declared_levels: Sequence[Any] | None,
     column: str,
-) -> tuple[Scale, pd.Series]:
+) -> Scale:
     """Work out a criterion's scale and check every score against it."""
     numbers = _all_numbers(scores)
     if declared is None:
@@ -388,11 +388,11 @@ def _resolve_scale(
         kind = "ordinal" if whole else ("interval" if numbers else "nominal")
         if declared_levels is not None:
             kind = "ordinal" if numbers else "nominal"
-        scale = Scale(kind, None)
+        scale = Scale.of(kind)
     elif isinstance(declared, Scale):
         scale = declared
     elif declared in SCALE_KINDS:
-        scale = Scale(declared)  # type: ignore[arg-type]
+        scale = Scale.of(declared)
     else:
         raise ValueError(
             f"scale {declared!r} for criterion {criterion!r} is not known; use one "
@@ -418,7 +418,7 @@ def _resolve_scale(
                 "scale, which has a true zero, but the score is negative; use an "
                 "interval scale or correct the row(s)"
             )
-        return scale, scores
+        return scale
 
     if scale.levels is None:
         if scale.kind == "ordinal" and not numbers:
@@ -441,7 +441,7 @@ def _resolve_scale(
             f"({int(off.sum())} row(s) in all: {_rows(scores.index[off])}); correct "
             "the row(s) or pass levels=[...] with every level the scale has"
         )
-    return scale, scores
+    return scale
 
 
 def _key(value: Any) -> Any:

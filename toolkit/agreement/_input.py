@@ -139,9 +139,26 @@ def rating_matrix(
         data = data.matrix
 
     # reshape: a DataFrame keeps its labels, anything else becomes an object array
+    observed_only = levels is None and (scale_obj is None or scale_obj.levels is None)
     if isinstance(data, np.ndarray) and data.dtype.kind in "iuf" and data.ndim == 2:
-        if levels is None and (scale_obj is None or scale_obj.levels is None):
+        if observed_only:
             return _from_numeric(data.astype(float), scale_obj)
+    if (
+        isinstance(data, pd.DataFrame)
+        and observed_only
+        and all(kind in "iuf" for kind in data.dtypes.map(lambda d: d.kind))
+    ):
+        fast = _from_numeric(data.to_numpy(dtype=float), scale_obj)
+        return RatingMatrix(
+            codes=fast.codes,
+            categories=fast.categories,
+            category_values=fast.category_values,
+            values=fast.values,
+            units=np.asarray(data.index),
+            raters=np.asarray(data.columns),
+            scale=scale_obj,
+            numeric=True,
+        )
     if isinstance(data, pd.DataFrame):
         units = np.asarray(data.index)
         raters = np.asarray(data.columns)
@@ -230,9 +247,9 @@ def _from_numeric(values: np.ndarray, scale: Scale | None) -> RatingMatrix:
             "one call and two raters"
         )
     missing = np.isnan(values)
-    category_values = np.unique(values[~missing])
+    category_values, inverse = np.unique(values[~missing], return_inverse=True)
     codes = np.full(values.shape, -1, dtype=np.int64)
-    codes[~missing] = np.searchsorted(category_values, values[~missing])
+    codes[~missing] = inverse
     return RatingMatrix(
         codes=codes,
         categories=category_values.astype(object),

@@ -51,8 +51,9 @@ class AgreementResult:
     undefined_reason
         Why ``statistic`` is NaN, or ``None`` when it is defined.
     p_value
-        Two-sided p-value of the test of no agreement beyond chance, when the
-        coefficient has one; NaN otherwise.
+        p-value of the coefficient's own test of no agreement beyond chance
+        (its docstring says which test and whether it is one- or two-sided);
+        NaN when it has none.
     options
         The variant computed (standard error method, missing-rating rule,
         weights, ...), so that a reader can reproduce it.
@@ -130,6 +131,7 @@ def undefined(
     n_raters: int,
     level: float,
     options: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
     stacklevel: int = 3,
 ) -> AgreementResult:
     """Warn that ``coefficient`` is undefined and return a NaN result."""
@@ -147,4 +149,5 @@ def undefined(
         n_raters=n_raters,
         undefined_reason=reason,
         options=options or {},
+        details=details or {},
     )
