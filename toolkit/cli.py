@@ -192,21 +192,20 @@ def _table(summary: pd.DataFrame, source: str, confidence: float) -> str:
             f"criterion {criterion!s}: {first['scale']} scale, "
             f"{rows['n_calls'].max()} calls, {rows['n_raters'].max()} raters"
         )
-        shown = pd.DataFrame({
-            "coefficient": rows["coefficient"],
-            "variant": rows["variant"],
-            "estimate": rows["estimate"].map(_number),
-            f"{percent} interval": [
-                f"[{_number(lo)}, {_number(hi)}]"
-                for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
-            ],
-            "SE": rows["standard_error"].map(_number),
-            "calls": rows["n_calls"],
-            "raters": rows["n_raters"],
-            "note": rows["note"],
-        })
-        body = shown.to_string(index=False, justify="left")
-        lines.extend("  " + line for line in body.splitlines())
+        header = ["coefficient", "variant", "estimate", f"{percent} interval",
+                  "SE", "calls", "raters", "note"]
+        cells = [
+            [row.coefficient, row.variant, _number(row.estimate),
+             f"[{_number(row.ci_low)}, {_number(row.ci_high)}]",
+             _number(row.standard_error), str(row.n_calls), str(row.n_raters),
+             row.note]
+            for row in rows.itertuples()
+        ]
+        widths = [max(len(str(c)) for c in column)
+                  for column in zip(header, *cells, strict=True)]
+        for line in [header, *cells]:
+            text = "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
+            lines.append("  " + text.rstrip())
         lines.append("")
     return "\n".join(lines)
 

@@ -162,10 +162,12 @@ def rating_matrix(
     if isinstance(data, pd.DataFrame):
         units = np.asarray(data.index)
         raters = np.asarray(data.columns)
-        cells = data.to_numpy(dtype=object)
+        typed = all(d.kind in "iuf" for d in data.dtypes)
+        cells = data.to_numpy(dtype=float if typed else object)
     else:
         try:
-            cells = np.asarray(data, dtype=object)
+            typed = isinstance(data, np.ndarray) and data.dtype.kind in "iuf"
+            cells = np.asarray(data, dtype=float if typed else object)
         except ValueError as exc:
             raise RatingsError(
                 "the ratings are ragged; pass a units x raters matrix with one "
@@ -184,12 +186,9 @@ def rating_matrix(
             "one call and two raters"
         )
 
-    missing = _is_missing(cells)
+    missing = np.isnan(cells) if typed else _is_missing(cells)
     present_cells = cells[~missing]
-    numeric = all(
-        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-        for v in present_cells
-    )
+    numeric = typed or all(_is_number(v) for v in present_cells)
 
     # categories: declared levels in their order, else the observed ones sorted
     declared = levels if levels is not None else (scale_obj.levels if scale_obj else None)
@@ -200,23 +199,25 @@ def rating_matrix(
     index = {_key(c): i for i, c in enumerate(categories)}
 
     codes = np.full(cells.shape, -1, dtype=np.int64)
-    if numeric and declared is None:
-        # fast path: numeric scores, observed categories
+    if numeric and all(_is_number(c) for c in categories):
+        # numbers on numeric categories: match by sorted search, no loop
         flat = present_cells.astype(float)
         cat_values = np.asarray(categories, dtype=float)
-        codes[~missing] = np.searchsorted(cat_values, flat)
+        order = np.argsort(cat_values, kind="stable")
+        found = np.searchsorted(cat_values[order], flat)
+        found = np.minimum(found, len(order) - 1)
+        matched = cat_values[order][found] == flat
+        if not matched.all():
+            first = int(np.argmin(matched))
+            _off_scale(present_cells[first], first, missing, units, raters,
+                       categories, int((~matched).sum()))
+        codes[~missing] = order[found]
     else:
         keys = [_key(v) for v in present_cells]
-        bad = [(k, v) for k, v in zip(keys, present_cells, strict=True) if k not in index]
-        if bad:
-            rows, cols = np.nonzero(~missing)
-            first = next(i for i, k in enumerate(keys) if k not in index)
-            raise RatingsError(
-                f"score {bad[0][1]!r} of unit {units[rows[first]]!r}, rater "
-                f"{raters[cols[first]]!r} is not among the declared levels "
-                f"{categories!r} ({len(bad)} score(s) in all); correct the data or "
-                "declare the levels it uses"
-            )
+        off = [i for i, k in enumerate(keys) if k not in index]
+        if off:
+            _off_scale(present_cells[off[0]], off[0], missing, units, raters,
+                       categories, len(off))
         codes[~missing] = [index[k] for k in keys]
 
     if numeric or all(_is_number(c) for c in categories):
@@ -260,6 +261,29 @@ def _from_numeric(values: np.ndarray, scale: Scale | None) -> RatingMatrix:
         scale=scale,
         numeric=True,
     )
+
+
+def _off_scale(
+    value: Any,
+    position: int,
+    missing: np.ndarray,
+    units: np.ndarray,
+    raters: np.ndarray,
+    categories: list[Any],
+    n_off: int,
+) -> None:
+    rows, cols = np.nonzero(~missing)
+    raise RatingsError(
+        f"score {_plain(value)!r} of unit {_plain(units[rows[position]])!r}, rater "
+        f"{_plain(raters[cols[position]])!r} is not among the declared levels "
+        f"{categories!r} ({n_off} score(s) in all); correct the data or declare "
+        "the levels it uses"
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, for messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _is_number(value: Any) -> bool:

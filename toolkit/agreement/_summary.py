@@ -114,7 +114,7 @@ def agreement_summary(
     >>> from toolkit.examples import load_example
     >>> summary = agreement_summary(load_example("fleiss1971"))
     >>> row = summary[summary["coefficient"] == "fleiss_kappa"].iloc[0]
-    >>> round(row["estimate"], 3)
+    >>> round(float(row["estimate"]), 3)
     0.43
     """
     level = check_level(level)

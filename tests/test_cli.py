@@ -1,0 +1,119 @@
+"""`peercoach` as a user runs it: the main job, its formats and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import cli
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_calibrate_example_prints_fleiss_kappa_with_interval():
+    # Fleiss (1971), Psychological Bulletin 76:378, p. 381: kappa = .430
+    code, out, _ = _run("calibrate", "--example", "fleiss1971")
+
+    assert code == 0
+    line = next(x for x in out.splitlines() if "fleiss_kappa" in x)
+    assert "0.430" in line
+    assert "[0.3" in line
+    assert "30 calls, 6 raters" in out
+
+
+def test_calibrate_json_holds_every_row_and_the_source():
+    code, out, _ = _run("calibrate", "--example", "fleiss1971", "--format", "json")
+
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["source"] == "example fleiss1971"
+    fleiss = next(r for r in payload["rows"] if r["coefficient"] == "fleiss_kappa")
+    assert round(fleiss["estimate"], 3) == 0.430
+    assert fleiss["ci_low"] < fleiss["estimate"] < fleiss["ci_high"]
+
+
+def test_calibrate_csv_to_file_matches_screen_output(tmp_path: Path):
+    target = tmp_path / "agreement.csv"
+
+    code, _, err = _run("calibrate", "--example", "krippendorff2011", "--format",
+                        "csv", "--output", str(target))
+
+    assert code == 0
+    assert "wrote" in err
+    frame = pd.read_csv(target)
+    alpha = frame[frame["coefficient"] == "krippendorff_alpha"].iloc[0]
+    # Krippendorff (2011) p. 7: ordinal alpha of example C is 0.815
+    assert round(alpha["estimate"], 3) == 0.815
+
+
+def test_calibrate_own_file_with_mapped_columns(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    pd.DataFrame({
+        "call_id": [1, 1, 2, 2, 3, 3, 4, 4],
+        "reviewer": ["ana", "ben"] * 4,
+        "score": [3, 3, 2, 3, 1, 1, 4, 4],
+    }).to_csv(path, index=False)
+
+    code, out, _ = _run("calibrate", str(path), "--call-column", "call_id",
+                        "--rater-column", "reviewer", "--levels", "1,2,3,4,5")
+
+    assert code == 0
+    assert "ordinal scale, 4 calls, 2 raters" in out
+    assert "cohen_kappa" in out
+
+
+def test_bad_row_is_one_line_on_stderr_without_traceback(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    path.write_text("call,criterion,rater,score\nc1,close,ana,3\nc1,close,ben,9\n")
+
+    code, out, err = _run("calibrate", str(path), "--levels", "1,2,3,4,5")
+
+    assert code == 2
+    assert out == ""
+    assert err.startswith("peercoach: error: row 2: score 9")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("calibrate",), "give either FILE or --example"),
+        (("calibrate", "--example", "nope"), "no bundled example 'nope'"),
+        (("calibrate", "missing.csv"), "no file at 'missing.csv'"),
+        (("calibrate", "--example", "fleiss1971", "--coefficients", "kappa9"),
+         "no agreement coefficient named 'kappa9'"),
+    ],
+)
+def test_usage_errors_say_what_to_do(args, message):
+    code, _, err = _run(*args)
+
+    assert code == 2
+    assert message in err
+
+
+def test_csv_export_neutralises_formula_cells(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    rows = ["call,criterion,rater,score"]
+    rows += [f"c{i},=HYPERLINK(x),r{j},{(i + j) % 2}" for i in range(5) for j in range(3)]
+    path.write_text("\n".join(rows) + "\n")
+
+    code, out, _ = _run("calibrate", str(path), "--format", "csv")
+
+    assert code == 0
+    assert "\n'=HYPERLINK(x)," in out
+    assert "\n=HYPERLINK" not in out
+
+
+def test_examples_lists_sources():
+    code, out, _ = _run("examples")
+
+    assert code == 0
+    assert "fleiss1971" in out
+    assert "Psychological Bulletin" in out
