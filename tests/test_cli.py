@@ -42,8 +42,15 @@ def test_calibrate_json_holds_every_row_and_the_source():
 def test_calibrate_csv_to_file_matches_screen_output(tmp_path: Path):
     target = tmp_path / "agreement.csv"
 
-    code, _, err = _run("calibrate", "--example", "krippendorff2011", "--format",
-                        "csv", "--output", str(target))
+    code, _, err = _run(
+        "calibrate",
+        "--example",
+        "krippendorff2011",
+        "--format",
+        "csv",
+        "--output",
+        str(target),
+    )
 
     assert code == 0
     assert "wrote" in err
@@ -55,14 +62,24 @@ def test_calibrate_csv_to_file_matches_screen_output(tmp_path: Path):
 
 def test_calibrate_own_file_with_mapped_columns(tmp_path: Path):
     path = tmp_path / "round.csv"
-    pd.DataFrame({
-        "call_id": [1, 1, 2, 2, 3, 3, 4, 4],
-        "reviewer": ["ana", "ben"] * 4,
-        "score": [3, 3, 2, 3, 1, 1, 4, 4],
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "call_id": [1, 1, 2, 2, 3, 3, 4, 4],
+            "reviewer": ["ana", "ben"] * 4,
+            "score": [3, 3, 2, 3, 1, 1, 4, 4],
+        }
+    ).to_csv(path, index=False)
 
-    code, out, _ = _run("calibrate", str(path), "--call-column", "call_id",
-                        "--rater-column", "reviewer", "--levels", "1,2,3,4,5")
+    code, out, _ = _run(
+        "calibrate",
+        str(path),
+        "--call-column",
+        "call_id",
+        "--rater-column",
+        "reviewer",
+        "--levels",
+        "1,2,3,4,5",
+    )
 
     assert code == 0
     assert "ordinal scale, 4 calls, 2 raters" in out
@@ -87,8 +104,10 @@ def test_bad_row_is_one_line_on_stderr_without_traceback(tmp_path: Path):
         (("calibrate",), "give either FILE or --example"),
         (("calibrate", "--example", "nope"), "no bundled example 'nope'"),
         (("calibrate", "missing.csv"), "no file at 'missing.csv'"),
-        (("calibrate", "--example", "fleiss1971", "--coefficients", "kappa9"),
-         "no agreement coefficient named 'kappa9'"),
+        (
+            ("calibrate", "--example", "fleiss1971", "--coefficients", "kappa9"),
+            "no agreement coefficient named 'kappa9'",
+        ),
     ],
 )
 def test_usage_errors_say_what_to_do(args, message):
@@ -101,7 +120,9 @@ def test_usage_errors_say_what_to_do(args, message):
 def test_csv_export_neutralises_formula_cells(tmp_path: Path):
     path = tmp_path / "round.csv"
     rows = ["call,criterion,rater,score"]
-    rows += [f"c{i},=HYPERLINK(x),r{j},{(i + j) % 2}" for i in range(5) for j in range(3)]
+    rows += [
+        f"c{i},=HYPERLINK(x),r{j},{(i + j) % 2}" for i in range(5) for j in range(3)
+    ]
     path.write_text("\n".join(rows) + "\n")
 
     code, out, _ = _run("calibrate", str(path), "--format", "csv")

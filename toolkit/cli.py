@@ -53,27 +53,56 @@ def examples() -> None:
 
 @cli.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--example", "example", metavar="NAME",
-              help="Use a bundled data set instead of FILE (see `peercoach "
-              "examples`).")
+@click.option(
+    "--example",
+    "example",
+    metavar="NAME",
+    help="Use a bundled data set instead of FILE (see `peercoach examples`).",
+)
 @click.option("--call-column", default="call", show_default=True)
-@click.option("--criterion-column", default="criterion", show_default=True,
-              help="Without this column the file is one criterion.")
+@click.option(
+    "--criterion-column",
+    default="criterion",
+    show_default=True,
+    help="Without this column the file is one criterion.",
+)
 @click.option("--rater-column", default="rater", show_default=True)
 @click.option("--score-column", default="score", show_default=True)
-@click.option("--scale", type=click.Choice(["nominal", "ordinal", "interval",
-                                            "ratio"]),
-              help="Scale of every criterion [default: inferred from the scores].")
-@click.option("--levels", metavar="L1,L2,...",
-              help="Declared levels, lowest first, e.g. 1,2,3,4,5.")
-@click.option("--coefficients", metavar="NAME,...",
-              help="Coefficients to compute instead of those that fit the scale.")
-@click.option("--level", "confidence", default=0.95, show_default=True,
-              type=float, help="Confidence level of the intervals.")
-@click.option("--format", "output_format", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "json"]))
-@click.option("--output", type=click.Path(dir_okay=False),
-              help="Write to this file instead of the screen.")
+@click.option(
+    "--scale",
+    type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
+    help="Scale of every criterion [default: inferred from the scores].",
+)
+@click.option(
+    "--levels",
+    metavar="L1,L2,...",
+    help="Declared levels, lowest first, e.g. 1,2,3,4,5.",
+)
+@click.option(
+    "--coefficients",
+    metavar="NAME,...",
+    help="Coefficients to compute instead of those that fit the scale.",
+)
+@click.option(
+    "--level",
+    "confidence",
+    default=0.95,
+    show_default=True,
+    type=float,
+    help="Confidence level of the intervals.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json"]),
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of the screen.",
+)
 def calibrate(
     file: str | None,
     example: str | None,
@@ -108,8 +137,12 @@ def calibrate(
                 source = f"example {example}"
             else:
                 table = RatingsTable.from_csv(
-                    file, call=call_column, criterion=criterion_column,  # type: ignore[arg-type]
-                    rater=rater_column, score=score_column, scale=scale,
+                    str(file),
+                    call=call_column,
+                    criterion=criterion_column,
+                    rater=rater_column,
+                    score=score_column,
+                    scale=scale,
                     levels=_parse_levels(levels),
                 )
                 source = str(file)
@@ -145,18 +178,25 @@ def _parse_levels(levels: str | None) -> list[Any] | None:
     return parsed
 
 
-def _render(summary: pd.DataFrame, output_format: str, source: str,
-            confidence: float) -> str:
+def _render(
+    summary: pd.DataFrame, output_format: str, source: str, confidence: float
+) -> str:
     if output_format == "csv":
         return _spreadsheet_safe(summary).to_csv(index=False)
     if output_format == "json":
         records = [
-            {k: (None if isinstance(v, float) and math.isnan(v) else v)
-             for k, v in row.items()}
+            {
+                k: (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in row.items()
+            }
             for row in summary.to_dict(orient="records")
         ]
-        payload = {"source": source, "level": confidence,
-                   "toolkit_version": __version__, "rows": records}
+        payload = {
+            "source": source,
+            "level": confidence,
+            "toolkit_version": __version__,
+            "rows": records,
+        }
         return json.dumps(payload, indent=2, default=_json_default) + "\n"
     return _table(summary, source, confidence)
 
@@ -173,14 +213,18 @@ def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in safe.columns:
         if safe[column].dtype == object:
             safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
-                else v
+                lambda v: (
+                    "'" + v
+                    if isinstance(v, str) and v.startswith(_FORMULA_START)
+                    else v
+                )
             )
     return safe
 
 
-def _number(value: float) -> str:
-    return "—" if value is None or math.isnan(value) else f"{value:.3f}"
+def _number(value: Any) -> str:
+    number = float(value)
+    return "—" if math.isnan(number) else f"{number:.3f}"
 
 
 def _table(summary: pd.DataFrame, source: str, confidence: float) -> str:
@@ -192,17 +236,32 @@ def _table(summary: pd.DataFrame, source: str, confidence: float) -> str:
             f"criterion {criterion!s}: {first['scale']} scale, "
             f"{rows['n_calls'].max()} calls, {rows['n_raters'].max()} raters"
         )
-        header = ["coefficient", "variant", "estimate", f"{percent} interval",
-                  "SE", "calls", "raters", "note"]
-        cells = [
-            [row.coefficient, row.variant, _number(row.estimate),
-             f"[{_number(row.ci_low)}, {_number(row.ci_high)}]",
-             _number(row.standard_error), str(row.n_calls), str(row.n_raters),
-             row.note]
+        header = [
+            "coefficient",
+            "variant",
+            "estimate",
+            f"{percent} interval",
+            "SE",
+            "calls",
+            "raters",
+            "note",
+        ]
+        cells: list[list[str]] = [
+            [
+                str(row.coefficient),
+                str(row.variant),
+                _number(row.estimate),
+                f"[{_number(row.ci_low)}, {_number(row.ci_high)}]",
+                _number(row.standard_error),
+                str(row.n_calls),
+                str(row.n_raters),
+                str(row.note),
+            ]
             for row in rows.itertuples()
         ]
-        widths = [max(len(str(c)) for c in column)
-                  for column in zip(header, *cells, strict=True)]
+        widths = [
+            max(len(line[i]) for line in [header, *cells]) for i in range(len(header))
+        ]
         for line in [header, *cells]:
             text = "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
             lines.append("  " + text.rstrip())

@@ -167,8 +167,9 @@ class RatingsTable:
             if explicit_criterion:
                 _missing_columns([criterion], frame)
             criterion = None
-        _missing_columns([c for c in (call, rater, score) if c not in frame.columns],
-                         frame)
+        _missing_columns(
+            [c for c in (call, rater, score) if c not in frame.columns], frame
+        )
         if len(frame) == 0:
             raise RatingsError(
                 "the ratings table has no rows; it needs one row per score with "
@@ -178,8 +179,9 @@ class RatingsTable:
         # reshape to the canonical column names, rows numbered from 1
         optional = {name: name for name in OPTIONAL_COLUMNS if name in frame.columns}
         optional.update(columns or {})
-        _missing_columns([c for c in optional.values() if c not in frame.columns],
-                         frame)
+        _missing_columns(
+            [c for c in optional.values() if c not in frame.columns], frame
+        )
         long = pd.DataFrame(
             {
                 "call": frame[call].to_numpy(dtype=object),
@@ -221,8 +223,13 @@ class RatingsTable:
         Takes the same options as :meth:`from_long`.
         """
         try:
-            frame = pd.read_csv(path, dtype=object, keep_default_na=False,
-                                na_values=[""], skipinitialspace=True)
+            frame = pd.read_csv(
+                path,
+                dtype=object,
+                keep_default_na=False,
+                na_values=[""],
+                skipinitialspace=True,
+            )
         except FileNotFoundError:
             raise RatingsError(f"no file at {str(path)!r}; check the path") from None
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -236,8 +243,9 @@ class RatingsTable:
                 f"{','.join(REQUIRED_COLUMNS)}) and one row per score"
             ) from None
         frame.columns = [str(c).strip() for c in frame.columns]
-        return cls.from_long(_parse_numbers(frame, options.get("score", "score")),
-                             **options)
+        return cls.from_long(
+            _parse_numbers(frame, options.get("score", "score")), **options
+        )
 
     @classmethod
     def from_wide(
@@ -290,8 +298,9 @@ class RatingsTable:
         self._check_criterion(name)
         rows = self._frame[self._frame["criterion"] == name]
         matrix = rows.pivot(index="call", columns="rater", values="score")
-        matrix = matrix.reindex(index=pd.unique(rows["call"]),
-                                columns=pd.unique(rows["rater"]))
+        matrix = matrix.reindex(
+            index=pd.unique(rows["call"]), columns=pd.unique(rows["rater"])
+        )
         scale = self._scales[name]
         if scale.kind != "nominal" or _all_numbers(rows["score"]):
             matrix = matrix.astype(float)

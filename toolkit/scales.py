@@ -62,9 +62,7 @@ class Scale:
         return self.kind != "nominal"
 
     @classmethod
-    def of(
-        cls, kind: str | Scale, levels: Sequence[Any] | None = None
-    ) -> Scale:
+    def of(cls, kind: str | Scale, levels: Sequence[Any] | None = None) -> Scale:
         """Build a scale from a kind name (or return a ``Scale`` unchanged)."""
         if isinstance(kind, Scale):
             return kind

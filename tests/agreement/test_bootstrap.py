@@ -112,8 +112,14 @@ def test_percentile_interval_covers_true_alpha_at_nominal_rate():
     target = krippendorff_alpha(draw(200_000), metric="interval").statistic
     hits = 0
     for seed in range(200):
-        result = bootstrap(draw(60), "krippendorff_alpha", metric="interval",
-                           n_resamples=400, level=0.90, rng=seed)
+        result = bootstrap(
+            draw(60),
+            "krippendorff_alpha",
+            metric="interval",
+            n_resamples=400,
+            level=0.90,
+            rng=seed,
+        )
         interval = result.confidence_interval
         hits += interval.low <= target <= interval.high
     assert 0.82 <= hits / 200 <= 0.96

@@ -97,11 +97,13 @@ def bootstrap(
     term_options = {k: v for k, v in options.items() if k != "levels"}
     if spec.unit_terms is not None:
         unit_terms = spec.unit_terms(matrix, **options)
-        resampled = _resample_terms(unit_terms.terms, unit_terms.combine,
-                                    int(n_resamples), generator)
+        resampled = _resample_terms(
+            unit_terms.terms, unit_terms.combine, int(n_resamples), generator
+        )
     elif spec.batch is not None:
-        resampled = _resample_matrices(matrix.values, spec.batch, int(n_resamples),
-                                       generator, term_options)
+        resampled = _resample_matrices(
+            matrix.values, spec.batch, int(n_resamples), generator, term_options
+        )
     else:
         raise NotImplementedError(
             f"{coefficient} has no bootstrap path yet; use its analytic interval"

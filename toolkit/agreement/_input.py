@@ -140,9 +140,9 @@ def rating_matrix(
 
     # reshape: a DataFrame keeps its labels, anything else becomes an object array
     observed_only = levels is None and (scale_obj is None or scale_obj.levels is None)
-    if isinstance(data, np.ndarray) and data.dtype.kind in "iuf" and data.ndim == 2:
-        if observed_only:
-            return _from_numeric(data.astype(float), scale_obj)
+    numeric_array = isinstance(data, np.ndarray) and data.dtype.kind in "iuf"
+    if numeric_array and data.ndim == 2 and observed_only:
+        return _from_numeric(data.astype(float), scale_obj)
     if (
         isinstance(data, pd.DataFrame)
         and observed_only
@@ -191,7 +191,9 @@ def rating_matrix(
     numeric = typed or all(_is_number(v) for v in present_cells)
 
     # categories: declared levels in their order, else the observed ones sorted
-    declared = levels if levels is not None else (scale_obj.levels if scale_obj else None)
+    declared = (
+        levels if levels is not None else (scale_obj.levels if scale_obj else None)
+    )
     if declared is not None:
         categories = list(declared)
     else:
@@ -209,15 +211,29 @@ def rating_matrix(
         matched = cat_values[order][found] == flat
         if not matched.all():
             first = int(np.argmin(matched))
-            _off_scale(present_cells[first], first, missing, units, raters,
-                       categories, int((~matched).sum()))
+            _off_scale(
+                present_cells[first],
+                first,
+                missing,
+                units,
+                raters,
+                categories,
+                int((~matched).sum()),
+            )
         codes[~missing] = order[found]
     else:
         keys = [_key(v) for v in present_cells]
         off = [i for i, k in enumerate(keys) if k not in index]
         if off:
-            _off_scale(present_cells[off[0]], off[0], missing, units, raters,
-                       categories, len(off))
+            _off_scale(
+                present_cells[off[0]],
+                off[0],
+                missing,
+                units,
+                raters,
+                categories,
+                len(off),
+            )
         codes[~missing] = [index[k] for k in keys]
 
     if numeric or all(_is_number(c) for c in categories):

@@ -40,20 +40,31 @@ class CoefficientSpec:
 
 def _specs() -> dict[str, CoefficientSpec]:
     entries: list[tuple[str, Any, Any, Any]] = [
-        ("percent_agreement", _percent.percent_agreement,
-         _percent._percent_agreement_unit_terms, None),
+        (
+            "percent_agreement",
+            _percent.percent_agreement,
+            _percent._percent_agreement_unit_terms,
+            None,
+        ),
         ("cohen_kappa", _cohen.cohen_kappa, _cohen._cohen_kappa_unit_terms, None),
         ("scott_pi", _cohen.scott_pi, _cohen._scott_pi_unit_terms, None),
         ("light_kappa", _cohen.light_kappa, _cohen._light_kappa_unit_terms, None),
-        ("fleiss_kappa", _fleiss.fleiss_kappa, _fleiss._fleiss_kappa_unit_terms,
-         None),
+        ("fleiss_kappa", _fleiss.fleiss_kappa, _fleiss._fleiss_kappa_unit_terms, None),
         ("conger_kappa", _gwet.conger_kappa, _gwet._conger_kappa_unit_terms, None),
-        ("brennan_prediger", _gwet.brennan_prediger,
-         _gwet._brennan_prediger_unit_terms, None),
+        (
+            "brennan_prediger",
+            _gwet.brennan_prediger,
+            _gwet._brennan_prediger_unit_terms,
+            None,
+        ),
         ("gwet_ac1", _gwet.gwet_ac1, _gwet._gwet_ac1_unit_terms, None),
         ("gwet_ac2", _gwet.gwet_ac2, _gwet._gwet_ac2_unit_terms, None),
-        ("krippendorff_alpha", _alpha.krippendorff_alpha,
-         _alpha._krippendorff_alpha_unit_terms, None),
+        (
+            "krippendorff_alpha",
+            _alpha.krippendorff_alpha,
+            _alpha._krippendorff_alpha_unit_terms,
+            None,
+        ),
         ("icc", _icc.icc, _icc._icc_unit_terms, None),
         ("kendall_w", _kendall.kendall_w, None, _kendall._kendall_w_batch),
     ]

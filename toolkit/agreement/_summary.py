@@ -17,8 +17,17 @@ from toolkit.ratings import CriterionRatings, RatingsTable
 __all__ = ["SUMMARY_COLUMNS", "agreement_summary", "default_coefficients"]
 
 SUMMARY_COLUMNS = (
-    "criterion", "scale", "coefficient", "variant", "estimate", "ci_low",
-    "ci_high", "standard_error", "n_calls", "n_raters", "note",
+    "criterion",
+    "scale",
+    "coefficient",
+    "variant",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "standard_error",
+    "n_calls",
+    "n_raters",
+    "note",
 )
 
 
@@ -46,24 +55,33 @@ _BY_SCALE: dict[str, tuple[_Choice, ...]] = {
     ),
     "ordinal": (
         _Choice("percent_agreement", "exact, rater pairs", {}),
-        _Choice("percent_agreement", "within 1 level, rater pairs",
-                {"tolerance": 1}),
-        _Choice("cohen_kappa", "quadratic weights", {"weights": "quadratic"},
-                _two_raters),
+        _Choice("percent_agreement", "within 1 level, rater pairs", {"tolerance": 1}),
+        _Choice(
+            "cohen_kappa", "quadratic weights", {"weights": "quadratic"}, _two_raters
+        ),
         _Choice("gwet_ac2", "ordinal weights", {"weights": "ordinal"}),
         _Choice("krippendorff_alpha", "ordinal", {"metric": "ordinal"}),
     ),
     "interval": (
         _Choice("krippendorff_alpha", "interval", {"metric": "interval"}),
-        _Choice("icc", "two-way, agreement, single rater",
-                {"model": "twoway", "type": "agreement", "unit": "single"}),
-        _Choice("icc", "two-way, agreement, average of raters",
-                {"model": "twoway", "type": "agreement", "unit": "average"}),
+        _Choice(
+            "icc",
+            "two-way, agreement, single rater",
+            {"model": "twoway", "type": "agreement", "unit": "single"},
+        ),
+        _Choice(
+            "icc",
+            "two-way, agreement, average of raters",
+            {"model": "twoway", "type": "agreement", "unit": "average"},
+        ),
     ),
     "ratio": (
         _Choice("krippendorff_alpha", "ratio", {"metric": "ratio"}),
-        _Choice("icc", "two-way, agreement, single rater",
-                {"model": "twoway", "type": "agreement", "unit": "single"}),
+        _Choice(
+            "icc",
+            "two-way, agreement, single rater",
+            {"model": "twoway", "type": "agreement", "unit": "single"},
+        ),
     ),
 }
 

@@ -15,11 +15,23 @@ import numpy as np
 __all__ = ["WEIGHT_KINDS", "weight_matrix"]
 
 WeightKind = Literal[
-    "identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular",
+    "identity",
+    "linear",
+    "quadratic",
+    "ordinal",
+    "radical",
+    "ratio",
+    "circular",
     "bipolar",
 ]
 WEIGHT_KINDS: tuple[str, ...] = (
-    "identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular",
+    "identity",
+    "linear",
+    "quadratic",
+    "ordinal",
+    "radical",
+    "ratio",
+    "circular",
     "bipolar",
 )
 
