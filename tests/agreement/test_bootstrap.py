@@ -142,3 +142,26 @@ def test_undefined_estimate_returns_its_reason_without_resampling():
 
     assert np.isnan(result.statistic)
     assert "bootstrap_distribution" not in result.details
+
+
+def test_alpha_on_many_levels_takes_the_stack_path_and_matches_direct():
+    # ordinal alpha on 60 levels has no unit terms; resamples are recomputed
+    # on stacks of matrices drawn from the same generator
+    from toolkit.agreement import krippendorff_alpha
+
+    rng = np.random.default_rng(8)
+    ratings = np.clip(
+        rng.integers(1, 61, size=(30, 1)) + rng.integers(-3, 4, (30, 4)), 1, 60
+    ).astype(float)
+
+    result = bootstrap(
+        ratings, "krippendorff_alpha", metric="ordinal", n_resamples=100, rng=0
+    )
+
+    drawn = np.random.default_rng(0).integers(0, 30, size=(100, 30))
+    direct = [
+        krippendorff_alpha(ratings[rows], metric="ordinal").statistic for rows in drawn
+    ]
+    np.testing.assert_allclose(
+        result.details["bootstrap_distribution"], direct, rtol=0, atol=1e-10
+    )

@@ -11,6 +11,7 @@ in Python over resamples.
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -93,20 +94,32 @@ def bootstrap(
     if not point.is_defined:
         return point
 
+    # the variant the estimate resolved (e.g. alpha's metric from the scale)
+    # is passed on, so resamples compute the same variant
     matrix = rating_matrix(data, levels=options.get("levels"))
-    term_options = {k: v for k, v in options.items() if k != "levels"}
+    resampled = None
     if spec.unit_terms is not None:
-        unit_terms = spec.unit_terms(matrix, **options)
-        resampled = _resample_terms(
-            unit_terms.terms, unit_terms.combine, int(n_resamples), generator
-        )
-    elif spec.batch is not None:
+        try:
+            unit_terms = spec.unit_terms(
+                matrix, **_resolved(spec.unit_terms, options, point)
+            )
+        except NotImplementedError:
+            if spec.batch is None:
+                raise
+        else:
+            resampled = _resample_terms(
+                unit_terms.terms, unit_terms.combine, int(n_resamples), generator
+            )
+    if resampled is None and spec.batch is not None:
+        batch_options = _resolved(spec.batch, options, point)
+        batch_options.pop("levels", None)
         resampled = _resample_matrices(
-            matrix.values, spec.batch, int(n_resamples), generator, term_options
+            matrix.values, spec.batch, int(n_resamples), generator, batch_options
         )
-    else:
+    if resampled is None:
         raise NotImplementedError(
-            f"{coefficient} has no bootstrap path yet; use its analytic interval"
+            f"{coefficient} has no bootstrap path for these options; use its "
+            "analytic interval"
         )
 
     # percentile interval over the defined resamples
@@ -142,6 +155,19 @@ def bootstrap(
             "n_undefined_resamples": n_undefined,
         },
     )
+
+
+def _resolved(
+    function: Any, options: dict[str, Any], point: AgreementResult
+) -> dict[str, Any]:
+    """The caller's options plus what the estimate resolved, as ``function`` takes."""
+    accepted = inspect.signature(function).parameters
+    merged = {k: v for k, v in point.options.items() if k in accepted}
+    merged.update(options)
+    for key, value in point.options.items():
+        if key in accepted and merged.get(key) is None:
+            merged[key] = value
+    return merged
 
 
 def _multiplicities(

@@ -63,7 +63,7 @@ def _specs() -> dict[str, CoefficientSpec]:
             "krippendorff_alpha",
             _alpha.krippendorff_alpha,
             _alpha._krippendorff_alpha_unit_terms,
-            None,
+            _alpha._krippendorff_alpha_batch,
         ),
         ("icc", _icc.icc, _icc._icc_unit_terms, None),
         ("kendall_w", _kendall.kendall_w, None, _kendall._kendall_w_batch),
