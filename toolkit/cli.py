@@ -211,15 +211,15 @@ def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Neutralise cells a spreadsheet would run as a formula."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = safe[column].map(
-                lambda v: (
-                    "'" + v
-                    if isinstance(v, str) and v.startswith(_FORMULA_START)
-                    else v
-                )
-            )
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(_neutralise)
     return safe
+
+
+def _neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _number(value: Any) -> str:
