@@ -82,7 +82,7 @@ def test_calibrate_own_file_with_mapped_columns(tmp_path: Path):
     )
 
     assert code == 0
-    assert "ordinal scale, 4 calls, 2 raters" in out
+    assert "ordinal scale (levels 1 2 3 4 5), 4 calls, 2 raters" in out
     assert "cohen_kappa" in out
 
 
@@ -94,7 +94,7 @@ def test_bad_row_is_one_line_on_stderr_without_traceback(tmp_path: Path):
 
     assert code == 2
     assert out == ""
-    assert err.startswith("peercoach: error: row 2: score 9")
+    assert err.startswith("peercoach: error: line 3: score 9")
     assert "Traceback" not in err
 
 
@@ -138,3 +138,78 @@ def test_examples_lists_sources():
     assert code == 0
     assert "fleiss1971" in out
     assert "Psychological Bulletin" in out
+
+
+def test_levels_can_be_declared_per_criterion_and_criteria_chosen(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    rows = ["call,criterion,rater,score"]
+    rows += [f"c{i},close,r{j},{1 + (i + j) % 3}" for i in range(6) for j in range(3)]
+    rows += [
+        f"c{i},steps,r{j},{'yes' if (i * j) % 2 else 'no'}"
+        for i in range(6)
+        for j in range(3)
+    ]
+    rows += ["c0,tone,r0,2"]  # one rater only: refused unless left out
+    path.write_text("\n".join(rows) + "\n")
+
+    code, out, err = _run(
+        "calibrate",
+        str(path),
+        "--levels",
+        "close=1,2,3,4,5",
+        "--criteria",
+        "close,steps",
+        "--format",
+        "json",
+    )
+
+    assert code == 0, err
+    levels = {r["criterion"]: r["levels"] for r in json.loads(out)["rows"]}
+    assert levels == {"close": "1 2 3 4 5", "steps": "no yes"}
+
+
+def test_output_never_overwrites_the_input(tmp_path: Path):
+    path = tmp_path / "round.csv"
+    path.write_text("call,criterion,rater,score\nc1,x,a,1\nc1,x,b,2\n")
+    before = path.read_bytes()
+
+    code, _, err = _run("calibrate", str(path), "--output", str(path))
+
+    assert code == 2
+    assert "is the input file" in err
+    assert path.read_bytes() == before
+
+
+def test_bootstrap_intervals_are_seeded_and_labelled():
+    args = (
+        "calibrate",
+        "--example",
+        "fleiss1971",
+        "--bootstrap",
+        "300",
+        "--format",
+        "json",
+    )
+
+    first = json.loads(_run(*args, "--seed", "4")[1])["rows"]
+    again = json.loads(_run(*args, "--seed", "4")[1])["rows"]
+
+    assert first == again
+    assert {row["interval"] for row in first} == {"bootstrap percentile"}
+    kappa = next(r for r in first if r["coefficient"] == "fleiss_kappa")
+    assert kappa["ci_low"] < 0.430 < kappa["ci_high"]
+
+
+def test_coefficient_that_cannot_apply_gets_a_note_not_a_crash():
+    code, out, _ = _run(
+        "calibrate",
+        "--example",
+        "fleiss1971",
+        "--coefficients",
+        "cohen_kappa,fleiss_kappa",
+    )
+
+    assert code == 0
+    cohen = next(line for line in out.splitlines() if "cohen_kappa" in line)
+    assert "not computed" in cohen
+    assert "0.430" in out

@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import RatingsError
-from toolkit.ratings import CriterionRatings, DuplicateScoreWarning, RatingsTable
+from toolkit.ratings import (
+    CriterionRatings,
+    DuplicateScoreWarning,
+    RatingsTable,
+    ScaleWarning,
+)
 from toolkit.scales import Scale
 
 
@@ -159,14 +164,14 @@ def test_criterion_scored_by_one_rater_is_refused():
 def test_blank_rater_names_the_row():
     frame = _long(rater=["ana", "ben", "ana", "  ", "ana", "ben"])
 
-    with pytest.raises(RatingsError, match=r"row\(s\) 4: column 'rater' is blank"):
+    with pytest.raises(RatingsError, match=r"row 4: column 'rater' is blank"):
         RatingsTable.from_long(frame)
 
 
 def test_text_on_interval_scale_names_the_row():
     frame = _long(score=[3, 3, "n/a", 4, 1, 1])
 
-    with pytest.raises(RatingsError, match=r"row\(s\) 3: .* 'n/a', which is not"):
+    with pytest.raises(RatingsError, match=r"row 3: .* 'n/a', which is not"):
         RatingsTable.from_long(frame, scale="interval")
 
 
@@ -187,12 +192,13 @@ def test_unknown_scale_kind_is_refused():
         RatingsTable.from_long(_long(), scale="likert")
 
 
-def test_csv_rows_are_counted_from_first_data_row(tmp_path: Path):
+def test_csv_errors_name_the_line_of_the_file(tmp_path: Path):
+    # the header is line 1, so the fourth score is on line 5
     path = tmp_path / "round.csv"
     _long(score=[3, 3, 2, 9, 1, 1]).to_csv(path, index=False)
     before = path.read_bytes()
 
-    with pytest.raises(RatingsError, match="row 4: score 9"):
+    with pytest.raises(RatingsError, match="line 5: score 9"):
         RatingsTable.from_csv(path, levels=[1, 2, 3, 4])
 
     assert path.read_bytes() == before
@@ -219,3 +225,103 @@ def test_missing_file_and_empty_file_get_clear_errors(tmp_path: Path):
 def test_unknown_criterion_lists_the_known_ones():
     with pytest.raises(KeyError, match=r"no criterion 'tone'.*'close'"):
         RatingsTable.from_long(_long()).criterion("tone")
+
+
+def _write(tmp_path: Path, text: str, name: str = "round.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MIXED = """call,criterion,rater,score
+c1,close,ana,4
+c1,close,ben,3
+c2,close,ana,2
+c2,close,ben,2
+c1,next steps,ana,yes
+c1,next steps,ben,no
+c2,next steps,ana,yes
+c2,next steps,ben,yes
+"""
+
+
+def test_each_criterion_is_typed_on_its_own(tmp_path: Path):
+    table = RatingsTable.from_csv(_write(tmp_path, MIXED))
+
+    assert table.scale("close") == Scale("ordinal", (2, 3, 4))
+    assert table.scale("next steps") == Scale("nominal", ("no", "yes"))
+
+
+def test_text_levels_that_read_as_numbers_match_numeric_scores(tmp_path: Path):
+    table = RatingsTable.from_csv(
+        _write(tmp_path, MIXED), levels={"close": list("12345")}
+    )
+
+    assert table.scale("close").levels == (1, 2, 3, 4, 5)
+
+
+@pytest.mark.parametrize("marker", ["NA", "n/a", "N/A", ""])
+def test_missing_markers_are_missing_ratings(tmp_path: Path, marker: str):
+    text = MIXED.replace("c2,close,ben,2", f"c2,close,ben,{marker}")
+
+    ratings = RatingsTable.from_csv(_write(tmp_path, text)).criterion("close")
+
+    assert ratings.n_scores == 3
+    assert ratings.scale.levels == (2, 3, 4)
+
+
+def test_excel_semicolons_and_byte_order_mark_are_read(tmp_path: Path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + MIXED.replace(",", ";").encode())
+
+    table = RatingsTable.from_csv(path)
+
+    assert table.criteria == ("close", "next steps")
+
+
+def test_spaces_around_names_are_ignored(tmp_path: Path):
+    text = MIXED.replace("c2,close,ben,2", "c2 ,close, ben ,2")
+
+    ratings = RatingsTable.from_csv(_write(tmp_path, text)).criterion("close")
+
+    assert ratings.matrix.shape == (2, 2)
+
+
+def test_labels_differing_only_in_case_warn_and_stay_apart(tmp_path: Path):
+    text = MIXED.replace("c2,next steps,ben,yes", "c2,next steps,ben,Yes")
+
+    with pytest.warns(ScaleWarning, match=r"upper / lower case \('yes', 'Yes'\)"):
+        table = RatingsTable.from_csv(_write(tmp_path, text))
+
+    assert table.scale("next steps").levels == ("Yes", "no", "yes")
+
+
+def test_gap_in_inferred_levels_warns_of_a_typo():
+    with pytest.warns(ScaleWarning, match="gap between 4 and 33"):
+        RatingsTable.from_long(_long(score=[3, 3, 2, 4, 33, 1]))
+
+
+def test_missing_criterion_column_is_named_when_scores_collide(tmp_path: Path):
+    text = MIXED.replace("criterion", "question").replace("yes", "4").replace("no", "1")
+
+    with pytest.raises(RatingsError, match="no 'criterion' column"):
+        RatingsTable.from_csv(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04rest-of-a-workbook", "is an Excel workbook"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "is not a text file"),
+        (
+            "call,criterion,rater,score\nc1,x,Jos\xe9,3\n".encode("cp1252"),
+            "is not UTF-8 text",
+        ),
+    ],
+)
+def test_files_that_are_not_csv_say_what_they_are(tmp_path, content, message):
+    path = tmp_path / "round.csv"
+    path.write_bytes(content)
+
+    with pytest.raises(RatingsError, match=message):
+        RatingsTable.from_csv(path)

@@ -75,13 +75,35 @@ def examples() -> None:
 )
 @click.option(
     "--levels",
-    metavar="L1,L2,...",
-    help="Declared levels, lowest first, e.g. 1,2,3,4,5.",
+    "levels",
+    multiple=True,
+    metavar="[CRITERION=]L1,L2,...",
+    help="Declared levels, lowest first, e.g. 1,2,3,4,5; for one criterion "
+    "only, 'next steps=no,yes'. Repeat for several criteria.",
+)
+@click.option(
+    "--criteria",
+    metavar="NAME,...",
+    help="Analyse only these criteria.",
 )
 @click.option(
     "--coefficients",
     metavar="NAME,...",
     help="Coefficients to compute instead of those that fit the scale.",
+)
+@click.option(
+    "--bootstrap",
+    "n_resamples",
+    type=click.IntRange(min=100),
+    metavar="N",
+    help="Percentile bootstrap intervals from N resamples of the calls.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the bootstrap (the same seed gives the same intervals).",
 )
 @click.option(
     "--level",
@@ -111,8 +133,11 @@ def calibrate(
     rater_column: str,
     score_column: str,
     scale: str | None,
-    levels: str | None,
+    levels: tuple[str, ...],
+    criteria: str | None,
     coefficients: str | None,
+    n_resamples: int | None,
+    seed: int,
     confidence: float,
     output_format: str,
     output: str | None,
@@ -128,6 +153,10 @@ def calibrate(
 
     if (file is None) == (example is None):
         _fail("give either FILE or --example NAME (see `peercoach examples`)")
+    if output and file and Path(output).resolve() == Path(file).resolve():
+        _fail(f"--output {output} is the input file; write the results elsewhere")
+    if output and not Path(output).resolve().parent.is_dir():
+        _fail(f"--output {output}: the folder {Path(output).parent} does not exist")
     captured: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as captured:
@@ -144,12 +173,16 @@ def calibrate(
                     score=score_column,
                     scale=scale,
                     levels=_parse_levels(levels),
+                    criteria=_names(criteria),
                 )
                 source = str(file)
-            names = None
-            if coefficients:
-                names = [n.strip() for n in coefficients.split(",") if n.strip()]
-            summary = agreement_summary(table, level=confidence, coefficients=names)
+            summary = agreement_summary(
+                table,
+                level=confidence,
+                coefficients=_names(coefficients),
+                bootstrap=n_resamples,
+                rng=seed,
+            )
     except (ToolkitError, KeyError, ValueError, TypeError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         _fail(str(message))
@@ -165,17 +198,46 @@ def calibrate(
         click.echo(text, nl=False)
 
 
-def _parse_levels(levels: str | None) -> list[Any] | None:
-    if not levels:
+def _names(text: str | None) -> list[str] | None:
+    if not text:
         return None
-    parsed: list[Any] = []
-    for item in (part.strip() for part in levels.split(",")):
-        try:
-            number = float(item)
-            parsed.append(int(number) if number.is_integer() else number)
-        except ValueError:
-            parsed.append(item)
-    return parsed
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _parse_levels(
+    options: tuple[str, ...],
+) -> list[Any] | dict[str, list[Any]] | None:
+    """``--levels 1,2,3`` for every criterion, or ``NAME=1,2,3`` for one."""
+    if not options:
+        return None
+    shared: list[Any] | None = None
+    per_criterion: dict[str, list[Any]] = {}
+    for option in options:
+        name, _, text = option.rpartition("=")
+        levels = [_level(part.strip()) for part in text.split(",") if part.strip()]
+        if name.strip():
+            per_criterion[name.strip()] = levels
+        elif shared is None:
+            shared = levels
+        else:
+            raise click.UsageError(
+                "--levels without a criterion name was given twice; prefix the "
+                "levels with the criterion, e.g. --levels 'close=1,2,3,4,5'"
+            )
+    if shared is not None and per_criterion:
+        raise click.UsageError(
+            "--levels for every criterion and for named criteria at once is "
+            "ambiguous; name the criterion of each, e.g. --levels 'close=1,2,3'"
+        )
+    return shared if shared is not None else per_criterion
+
+
+def _level(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
 
 
 def _render(
@@ -229,11 +291,14 @@ def _number(value: Any) -> str:
 
 def _table(summary: pd.DataFrame, source: str, confidence: float) -> str:
     percent = f"{confidence:.0%}"
-    lines = [f"Agreement in {source} ({percent} intervals)", ""]
+    kinds = {kind for kind in summary["interval"] if kind}
+    how = "bootstrap percentile" if kinds == {"bootstrap percentile"} else "analytic"
+    lines = [f"Agreement in {source} ({percent} intervals, {how})", ""]
     for criterion, rows in summary.groupby("criterion", sort=False):
         first = rows.iloc[0]
+        levels = f" (levels {first['levels']})" if first["levels"] else ""
         lines.append(
-            f"criterion {criterion!s}: {first['scale']} scale, "
+            f"criterion {criterion!s}: {first['scale']} scale{levels}, "
             f"{rows['n_calls'].max()} calls, {rows['n_raters'].max()} raters"
         )
         header = [

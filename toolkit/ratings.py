@@ -31,10 +31,12 @@ Examples
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,6 +51,7 @@ __all__ = [
     "CriterionRatings",
     "DuplicateScoreWarning",
     "RatingsTable",
+    "ScaleWarning",
 ]
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("call", "criterion", "rater", "score")
@@ -62,6 +65,10 @@ _MAX_LISTED = 5
 
 class DuplicateScoreWarning(ToolkitWarning):
     """The same rater scored the same call and criterion twice, identically."""
+
+
+class ScaleWarning(ToolkitWarning):
+    """Levels or labels that look like a mistake: a gap, or case variants."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ class RatingsTable:
         scale: ScaleSpec = None,
         levels: LevelsSpec = None,
         default_criterion: str = "score",
+        criteria: Sequence[str] | None = None,
     ) -> RatingsTable:
         """Validate a long table with one row per score.
 
@@ -143,6 +151,8 @@ class RatingsTable:
         levels
             Declared levels (in order) for every criterion, or a mapping
             criterion -> levels. Levels nobody used are allowed.
+        criteria
+            Keep only these criteria (the other rows are not checked).
 
         Raises
         ------
@@ -156,7 +166,49 @@ class RatingsTable:
         -----
         DuplicateScoreWarning
             When a score appears twice with the same value; one copy is kept.
+        ScaleWarning
+            When inferred whole-number levels have a gap (a level nobody used,
+            or a typo such as 33 on a 1-5 scale), or labels differ only in case.
+
+        Notes
+        -----
+        Scores that are numbers, or text that reads as a number, are numbers;
+        a criterion's scores are read on their own, so a yes/no criterion does
+        not turn a 1-5 criterion into text. Spaces around call, rater and
+        criterion names are ignored.
         """
+        return cls._build(
+            frame,
+            call=call,
+            criterion=criterion,
+            rater=rater,
+            score=score,
+            columns=columns,
+            scale=scale,
+            levels=levels,
+            default_criterion=default_criterion,
+            criteria=criteria,
+            first_row=1,
+            row_word="row",
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        call: str,
+        criterion: str | None,
+        rater: str,
+        score: str,
+        columns: Mapping[str, str] | None,
+        scale: ScaleSpec,
+        levels: LevelsSpec,
+        default_criterion: str,
+        criteria: Sequence[str] | None,
+        first_row: int,
+        row_word: str,
+    ) -> RatingsTable:
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(
                 f"from_long needs a pandas DataFrame; got {type(frame).__name__}. "
@@ -193,7 +245,7 @@ class RatingsTable:
                 "rater": frame[rater].to_numpy(dtype=object),
                 "score": frame[score].to_numpy(dtype=object),
             },
-            index=pd.RangeIndex(1, len(frame) + 1, name="row"),
+            index=pd.RangeIndex(first_row, len(frame) + first_row, name=row_word),
         )
         for name, source in optional.items():
             long[name] = frame[source].to_numpy(dtype=object)
@@ -201,50 +253,99 @@ class RatingsTable:
         names = {"call": call, "criterion": criterion or "criterion", "rater": rater}
         for field, source in names.items():
             _check_blank(long, field, source)
+            long[field] = long[field].map(_strip)
         long["criterion"] = long["criterion"].astype(str)
+        if criteria is not None:
+            long = _keep_criteria(long, criteria)
 
         # a blank score is a missing rating, not a row to score
         long = long[~pd.isna(long["score"])].copy()
+        long["score"] = long["score"].map(_strip).astype(object)
         scales: dict[str, Scale] = {}
         for group, rows in long.groupby("criterion", sort=False):
             label = str(group)
+            parsed = _as_numbers(rows["score"])
+            long.loc[rows.index, "score"] = parsed
             scales[label] = _resolve_scale(
-                label, rows["score"], _pick(scale, label), _pick(levels, label), score
+                label, parsed, _pick(scale, label), _pick(levels, label), score
             )
+        _warn_similar_names(long)
 
-        long = _drop_duplicates(long, score)
+        hint = (
+            ""
+            if criterion is not None
+            else (
+                f" The table has no {names['criterion']!r} column, so it was read as "
+                f"one criterion {default_criterion!r}; if it holds several, name that "
+                "column (criterion='...', CLI: --criterion-column)"
+            )
+        )
+        long = _drop_duplicates(long, score, hint)
         _check_rater_counts(long)
         return cls(long, scales)
 
     @classmethod
-    def from_csv(cls, path: str | PathLike[str], **options: Any) -> RatingsTable:
+    def from_csv(
+        cls,
+        path: str | PathLike[str],
+        *,
+        delimiter: str | None = None,
+        **options: Any,
+    ) -> RatingsTable:
         """Read a long CSV file (never modified) and validate it.
 
-        Takes the same options as :meth:`from_long`.
+        Takes the same options as :meth:`from_long`. Errors name the line of
+        the file (the header is line 1), as a spreadsheet numbers its rows.
+
+        Parameters
+        ----------
+        path
+            The file. UTF-8 text (a byte-order mark, as Excel writes, is fine).
+        delimiter
+            The column separator; by default it is detected among comma,
+            semicolon, tab and bar.
+
+        Notes
+        -----
+        An empty cell, ``NA``, ``N/A``, ``n/a``, ``NaN`` or ``null`` in the
+        score column is a missing rating.
         """
+        text = _read_text(path)
+        sep = delimiter or _detect_delimiter(text)
         try:
             frame = pd.read_csv(
-                path,
+                io.StringIO(text),
+                sep=sep,
                 dtype=object,
-                keep_default_na=False,
-                na_values=[""],
+                keep_default_na=True,
                 skipinitialspace=True,
+                skip_blank_lines=True,
             )
-        except FileNotFoundError:
-            raise RatingsError(f"no file at {str(path)!r}; check the path") from None
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise RatingsError(
-                f"{str(path)!r} could not be read as CSV ({exc}); save it as a "
-                "comma-separated text file with a header row"
-            ) from None
         except pd.errors.EmptyDataError:
             raise RatingsError(
                 f"{str(path)!r} is empty; it needs a header row ("
                 f"{','.join(REQUIRED_COLUMNS)}) and one row per score"
             ) from None
+        except pd.errors.ParserError as exc:
+            raise RatingsError(
+                f"{str(path)!r} could not be read as CSV: {exc}. Check that every "
+                f"line has as many {sep!r}-separated cells as the header"
+            ) from None
         frame.columns = [str(c).strip() for c in frame.columns]
-        return cls.from_long(
-            _parse_numbers(frame, options.get("score", "score")), **options
+        return cls._build(
+            frame,
+            call=options.pop("call", "call"),
+            criterion=options.pop("criterion", "criterion"),
+            rater=options.pop("rater", "rater"),
+            score=options.pop("score", "score"),
+            columns=options.pop("columns", None),
+            scale=options.pop("scale", None),
+            levels=options.pop("levels", None),
+            default_criterion=options.pop("default_criterion", "score"),
+            criteria=options.pop("criteria", None),
+            first_row=2,
+            row_word="line",
+            **options,
         )
 
     @classmethod
@@ -341,12 +442,19 @@ def _rows(index: Any) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def _where(index: Any) -> str:
+    """``row 4`` / ``lines 5, 6``: rows of a table, or lines of a CSV file."""
+    word = index.name if index.name in ("row", "line") else "row"
+    plural = "s" if len(index) > 1 else ""
+    return f"{word}{plural} {_rows(index)}"
+
+
 def _check_blank(long: pd.DataFrame, field: str, column: str) -> None:
     values = long[field]
     blank = pd.isna(values) | (values.astype(str).str.strip() == "")
     if blank.any():
         raise RatingsError(
-            f"row(s) {_rows(long.index[blank])}: column {column!r} is blank; every "
+            f"{_where(long.index[blank])}: column {column!r} is blank; every "
             f"score needs its {field}. Fill it in or remove the row(s)"
         )
 
@@ -367,20 +475,105 @@ def _all_numbers(values: pd.Series) -> bool:
     return bool(values.map(_is_number).all())
 
 
-def _parse_numbers(frame: pd.DataFrame, score: str) -> pd.DataFrame:
-    """Turn the score column of a CSV into numbers when every cell is one."""
-    if score not in frame.columns:
-        return frame
-    text = frame[score]
-    numbers = pd.to_numeric(text, errors="coerce")
-    if numbers[text.notna()].notna().all():
-        frame = frame.copy()
-        whole = numbers.dropna() % 1 == 0
-        frame[score] = [
-            (int(v) if whole.get(i, False) else float(v)) if pd.notna(v) else None
-            for i, v in numbers.items()
-        ]
-    return frame
+def _read_text(path: str | PathLike[str]) -> str:
+    """The file's text, with errors that say what kind of file it really is."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise RatingsError(f"no file at {name!r}; check the path") from None
+    except IsADirectoryError:
+        raise RatingsError(f"{name!r} is a folder; give the CSV file in it") from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise RatingsError(
+            f"{name!r} is an Excel workbook (or another zip file), not CSV; in "
+            "Excel use File > Save As > 'CSV UTF-8 (comma delimited)'"
+        )
+    if b"\x00" in raw[:4096]:
+        raise RatingsError(
+            f"{name!r} is not a text file; export the scores as CSV (UTF-8)"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RatingsError(
+            f"{name!r} is not UTF-8 text (byte {raw[exc.start]:#04x} at position "
+            f"{exc.start}); save it as 'CSV UTF-8' (Excel) or re-encode it as UTF-8"
+        ) from None
+
+
+def _detect_delimiter(text: str) -> str:
+    """The separator of the header line: the candidate it holds most of."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _keep_criteria(long: pd.DataFrame, criteria: Sequence[str]) -> pd.DataFrame:
+    present = list(pd.unique(long["criterion"]))
+    unknown = [name for name in criteria if name not in present]
+    if unknown:
+        raise RatingsError(
+            f"no criterion {', '.join(map(repr, unknown))} in the table; it has "
+            f"{', '.join(map(repr, present))}"
+        )
+    return long[long["criterion"].isin(list(criteria))]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _number(value: Any) -> Any:
+    """``value`` as an int or float when it is or reads as one, else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if _is_number(value):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    if not np.isfinite(number):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _as_numbers(scores: pd.Series) -> pd.Series:
+    """A criterion's scores as numbers when every one reads as a number."""
+    numbers = scores.map(_number)
+    if numbers.isna().any():
+        return scores
+    return numbers.astype(object)
+
+
+def _warn_similar_names(long: pd.DataFrame) -> None:
+    """Warn about labels that differ only in case (likely the same thing)."""
+    for field in ("rater", "criterion"):
+        _warn_case_variants(long[field], f"{field} names")
+    for criterion, rows in long.groupby("criterion", sort=False):
+        texts = rows["score"][rows["score"].map(lambda v: isinstance(v, str))]
+        _warn_case_variants(texts, f"scores of criterion {criterion!r}")
+
+
+def _warn_case_variants(values: pd.Series, what: str) -> None:
+    distinct = pd.unique(values.astype(str))
+    folded: dict[str, list[str]] = {}
+    for value in distinct:
+        folded.setdefault(value.casefold(), []).append(value)
+    variants = [names for names in folded.values() if len(names) > 1]
+    if variants:
+        shown = "; ".join(", ".join(map(repr, names)) for names in variants[:3])
+        warnings.warn(
+            f"{what} differ only in upper / lower case ({shown}); they are kept "
+            "apart. If they mean the same, correct the file",
+            ScaleWarning,
+            stacklevel=5,
+        )
 
 
 def _resolve_scale(
@@ -408,6 +601,10 @@ def _resolve_scale(
             f"of {', '.join(SCALE_KINDS)}"
         )
     if declared_levels is not None:
+        declared_levels = list(declared_levels)
+        as_numbers = [_number(level) for level in declared_levels]
+        if numbers and all(n is not None for n in as_numbers):
+            declared_levels = as_numbers
         scale = Scale(scale.kind, tuple(declared_levels))
 
     if scale.kind in ("interval", "ratio"):
@@ -415,7 +612,7 @@ def _resolve_scale(
         if bad.any():
             first = scores.index[bad][0]
             raise RatingsError(
-                f"row(s) {_rows(scores.index[bad])}: criterion {criterion!r} is on "
+                f"{_where(scores.index[bad])}: criterion {criterion!r} is on "
                 f"an {scale.kind} scale but {column!r} holds {scores[first]!r}, "
                 "which is not a number; correct the row(s) or declare the scale "
                 "nominal"
@@ -423,7 +620,7 @@ def _resolve_scale(
         if scale.kind == "ratio" and (scores.astype(float) < 0).any():
             negative = scores.index[scores.astype(float) < 0]
             raise RatingsError(
-                f"row(s) {_rows(negative)}: criterion {criterion!r} is on a ratio "
+                f"{_where(negative)}: criterion {criterion!r} is on a ratio "
                 "scale, which has a true zero, but the score is negative; use an "
                 "interval scale or correct the row(s)"
             )
@@ -439,27 +636,53 @@ def _resolve_scale(
         observed = list(pd.unique(scores))
         observed.sort(key=float if numbers else str)
         scale = Scale(scale.kind, tuple(observed))
+        _warn_gaps(criterion, observed, numbers)
 
     allowed = {_key(level) for level in scale.levels or ()}
     off = ~scores.map(lambda v: _key(v) in allowed)
     if off.any():
-        first = scores.index[off][0]
+        first_at = int(np.argmax(off.to_numpy()))
+        first = scores.index[first_at]
         raise RatingsError(
-            f"row {first}: score {scores[first]!r} on criterion {criterion!r} is "
+            f"{_where(scores.index[[first_at]])}: score {scores[first]!r} on "
+            f"criterion {criterion!r} is "
             f"not one of the declared levels {list(scale.levels or ())!r} "
-            f"({int(off.sum())} row(s) in all: {_rows(scores.index[off])}); correct "
+            f"({int(off.sum())} in all: {_where(scores.index[off])}); correct "
             "the row(s) or pass levels=[...] with every level the scale has"
         )
     return scale
 
 
+def _warn_gaps(criterion: str, observed: list[Any], numbers: bool) -> None:
+    """Inferred whole-number levels with a gap: an unused level or a typo."""
+    if not numbers or len(observed) < 2:
+        return
+    values = np.asarray(observed, dtype=float)
+    if not np.all(values % 1 == 0):
+        return
+    steps = np.diff(values)
+    if np.all(steps == 1):
+        return
+    at = int(np.argmax(steps > 1))
+    warnings.warn(
+        f"criterion {criterion!r}: the levels seen are "
+        f"{', '.join(str(v) for v in observed)}, with a gap between "
+        f"{observed[at]} and {observed[at + 1]}. A level nobody used still "
+        "counts for several coefficients, and a lone far value may be a typo: "
+        "declare the scale's levels (levels=[...], CLI: --levels)",
+        ScaleWarning,
+        stacklevel=5,
+    )
+
+
 def _key(value: Any) -> Any:
-    if _is_number(value):
-        return float(value)
+    number = _number(value)
+    if number is not None:
+        return float(number)
     return str(value).strip()
 
 
-def _drop_duplicates(long: pd.DataFrame, column: str) -> pd.DataFrame:
+def _drop_duplicates(long: pd.DataFrame, column: str, hint: str = "") -> pd.DataFrame:
     """Refuse conflicting repeats; keep one copy of an identical repeat."""
     keys = ["call", "criterion", "rater"]
     repeated = long[long.duplicated(keys, keep=False)]
@@ -478,14 +701,14 @@ def _drop_duplicates(long: pd.DataFrame, column: str) -> pd.DataFrame:
             & (repeated["rater"] == rater)
         ]
         raise RatingsError(
-            f"rows {_rows(rows.index)}: rater {rater!r} scored call {call!r} on "
+            f"{_where(rows.index)}: rater {rater!r} scored call {call!r} on "
             f"criterion {criterion!r} more than once with different {column}s "
             f"({', '.join(map(repr, rows['score']))}); keep the one that counts "
-            f"({len(conflicts)} such conflict(s) in all)"
+            f"({len(conflicts)} such conflict(s) in all).{hint}"
         )
 
     warnings.warn(
-        f"rows {_rows(repeated.index)}: the same score appears more than once for "
+        f"{_where(repeated.index)}: the same score appears more than once for "
         "a call, criterion and rater; one copy of each is kept",
         DuplicateScoreWarning,
         stacklevel=4,

@@ -359,11 +359,13 @@ def test_result_records_the_variant_computed():
     assert np.isnan(result.confidence_interval.low)
 
 
-def test_standard_error_needs_two_pairable_calls():
-    result = krippendorff_alpha([[1, 2], [3, np.nan]], metric="interval")
-    assert result.statistic == pytest.approx(0.0)
-    assert np.isnan(result.standard_error)
-    assert "two pairable calls" in result.details["standard_error_note"]
+def test_one_pairable_call_returns_nan_and_warns():
+    # the formula gives 0 on one call (D_o = D_e), which says nothing about
+    # agreement beyond chance; the issue asks for NaN below two usable calls
+    with pytest.warns(UndefinedCoefficientWarning, match="1 call"):
+        result = krippendorff_alpha([[1, 2], [3, np.nan]], metric="interval")
+    assert np.isnan(result.statistic)
+    assert result.n_units == 1
 
 
 def test_ratio_alpha_puts_zero_at_distance_one_from_any_positive_score():
@@ -386,7 +388,7 @@ def test_one_level_only_returns_nan_and_warns():
 
 
 def test_no_call_with_two_scores_returns_nan_and_warns():
-    with pytest.warns(UndefinedCoefficientWarning, match="no call was scored"):
+    with pytest.warns(UndefinedCoefficientWarning, match="0 call"):
         result = krippendorff_alpha([[1, np.nan], [np.nan, 2]])
     assert np.isnan(result.statistic)
 

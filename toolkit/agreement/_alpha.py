@@ -213,13 +213,13 @@ def krippendorff_alpha(
     per_call = (matrix.codes >= 0).sum(axis=1)
     scores = _pairable(matrix, per_call)
     n_rated = int(np.count_nonzero(per_call))
-    if scores.m.size == 0:
+    if scores.m.size < 2:
         return undefined(
             "krippendorff_alpha",
-            "no call was scored by two or more raters, so there is no pair of "
-            "scores to compare",
-            n_units=0,
-            n_raters=0,
+            f"{scores.m.size} call(s) scored by two or more raters; agreement "
+            "beyond chance needs at least two such calls",
+            n_units=int(scores.m.size),
+            n_raters=int(scores.n_raters) if scores.m.size else 0,
             level=level,
             options=options,
         )

@@ -71,7 +71,7 @@ class AgreementResult:
     undefined_reason: str | None = None
     p_value: float = math.nan
     options: Mapping[str, Any] = field(default_factory=dict)
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
@@ -81,6 +81,24 @@ class AgreementResult:
     def is_defined(self) -> bool:
         """True when ``statistic`` is a number."""
         return self.undefined_reason is None
+
+    def __str__(self) -> str:
+        """One line a reader can quote, rounded to three decimals.
+
+        Examples
+        --------
+        >>> ci = Interval(0.319, 0.541, 0.95)
+        >>> print(AgreementResult("fleiss_kappa", 0.4302, 0.0566, ci, 30, 6))
+        fleiss_kappa = 0.430 (95% CI 0.319 to 0.541, SE 0.057; 30 units, 6 raters)
+        """
+        counts = f"{self.n_units} units, {self.n_raters} raters"
+        if not self.is_defined:
+            return f"{self.coefficient} undefined: {self.undefined_reason} ({counts})"
+        ci = self.confidence_interval
+        return (
+            f"{self.coefficient} = {self.statistic:.3f} ({ci.level:.0%} CI "
+            f"{ci.low:.3f} to {ci.high:.3f}, SE {self.standard_error:.3f}; {counts})"
+        )
 
 
 def check_level(level: float) -> float:
