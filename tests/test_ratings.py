@@ -171,7 +171,9 @@ def test_blank_rater_names_the_row():
 def test_text_on_interval_scale_names_the_row():
     frame = _long(score=[3, 3, "n/a", 4, 1, 1])
 
-    with pytest.raises(RatingsError, match=r"row 3: .* 'n/a', which is not"):
+    with pytest.raises(
+        RatingsError, match=r"row 3: criterion 'close' is scored in numbers.*'n/a'"
+    ):
         RatingsTable.from_long(frame, scale="interval")
 
 
@@ -325,3 +327,41 @@ def test_files_that_are_not_csv_say_what_they_are(tmp_path, content, message):
 
     with pytest.raises(RatingsError, match=message):
         RatingsTable.from_csv(path)
+
+
+def test_a_word_among_numbers_is_refused_with_its_line(tmp_path: Path):
+    text = MIXED.replace("c2,close,ben,2", "c2,close,ben,three")
+
+    with pytest.raises(RatingsError, match=r"line 5: criterion 'close' is scored"):
+        RatingsTable.from_csv(_write(tmp_path, text))
+
+
+def test_blank_lines_keep_the_line_numbers_of_the_file(tmp_path: Path):
+    text = MIXED.replace("c1,close,ben,3\n", "c1,close,ben,3\n\n\n")
+    text = text.replace("c2,close,ben,2", "c2,close,ben,7")
+
+    with pytest.raises(RatingsError, match="line 7: score 7"):
+        RatingsTable.from_csv(_write(tmp_path, text), levels=[1, 2, 3, 4, 5])
+
+
+def test_missing_markers_apply_to_scores_only(tmp_path: Path):
+    text = MIXED.replace(",ben,", ",NA,")
+
+    table = RatingsTable.from_csv(_write(tmp_path, text))
+
+    assert table.criterion("close").matrix.columns.tolist() == ["ana", "NA"]
+
+
+def test_repeated_header_line_is_named(tmp_path: Path):
+    text = MIXED + "call,criterion,rater,score\nc3,close,ana,1\n"
+
+    with pytest.raises(RatingsError, match=r"line\(s\) 10 repeat the header"):
+        RatingsTable.from_csv(_write(tmp_path, text))
+
+
+def test_decimal_commas_are_read_with_semicolons(tmp_path: Path):
+    text = "call;criterion;rater;score\nc1;x;a;3,5\nc1;x;b;4\nc2;x;a;1,25\nc2;x;b;2\n"
+
+    scale = RatingsTable.from_csv(_write(tmp_path, text)).scale("x")
+
+    assert scale.kind == "interval"

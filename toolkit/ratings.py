@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,10 +43,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._scores import as_number, is_number, score_key
 from toolkit.errors import RatingsError, ToolkitWarning
 from toolkit.scales import SCALE_KINDS, Scale
 
 __all__ = [
+    "MISSING_MARKERS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "CriterionRatings",
@@ -61,6 +64,22 @@ ScaleSpec = str | Scale | Mapping[str, str | Scale] | None
 LevelsSpec = Sequence[Any] | Mapping[str, Sequence[Any]] | None
 
 _MAX_LISTED = 5
+
+# cells of the score column that mean "no rating"
+MISSING_MARKERS: tuple[str, ...] = (
+    "",
+    "NA",
+    "N/A",
+    "n/a",
+    "na",
+    "NaN",
+    "nan",
+    "null",
+    "NULL",
+    "None",
+    "#N/A",
+)
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
 
 class DuplicateScoreWarning(ToolkitWarning):
@@ -206,7 +225,7 @@ class RatingsTable:
         levels: LevelsSpec,
         default_criterion: str,
         criteria: Sequence[str] | None,
-        first_row: int,
+        first_row: int | np.ndarray,
         row_word: str,
     ) -> RatingsTable:
         if not isinstance(frame, pd.DataFrame):
@@ -245,7 +264,12 @@ class RatingsTable:
                 "rater": frame[rater].to_numpy(dtype=object),
                 "score": frame[score].to_numpy(dtype=object),
             },
-            index=pd.RangeIndex(first_row, len(frame) + first_row, name=row_word),
+            index=pd.Index(
+                np.arange(len(frame)) + first_row
+                if isinstance(first_row, int)
+                else first_row,
+                name=row_word,
+            ),
         )
         for name, source in optional.items():
             long[name] = frame[source].to_numpy(dtype=object)
@@ -264,7 +288,7 @@ class RatingsTable:
         scales: dict[str, Scale] = {}
         for group, rows in long.groupby("criterion", sort=False):
             label = str(group)
-            parsed = _as_numbers(rows["score"])
+            parsed = _as_numbers(rows["score"], label, _pick(scale, label))
             long.loc[rows.index, "score"] = parsed
             scales[label] = _resolve_scale(
                 label, parsed, _pick(scale, label), _pick(levels, label), score
@@ -307,19 +331,24 @@ class RatingsTable:
 
         Notes
         -----
-        An empty cell, ``NA``, ``N/A``, ``n/a``, ``NaN`` or ``null`` in the
-        score column is a missing rating.
+        An empty cell or one of :data:`MISSING_MARKERS` (``NA``, ``N/A``,
+        ``n/a``, ``null``, ...) in the score column is a missing rating; in
+        other columns they are names like any other. With semicolons between
+        cells, a decimal comma (``3,5``) is read as a decimal point. Blank lines
+        are skipped; errors still name the line of the file.
         """
         text = _read_text(path)
         sep = delimiter or _detect_delimiter(text)
+        score = options.get("score", "score")
         try:
             frame = pd.read_csv(
                 io.StringIO(text),
                 sep=sep,
                 dtype=object,
-                keep_default_na=True,
+                keep_default_na=False,
+                na_values={score: list(MISSING_MARKERS)},
                 skipinitialspace=True,
-                skip_blank_lines=True,
+                skip_blank_lines=False,
             )
         except pd.errors.EmptyDataError:
             raise RatingsError(
@@ -332,6 +361,7 @@ class RatingsTable:
                 f"line has as many {sep!r}-separated cells as the header"
             ) from None
         frame.columns = [str(c).strip() for c in frame.columns]
+        frame = _clean_csv_rows(frame, str(path), score, decimal_comma=sep == ";")
         return cls._build(
             frame,
             call=options.pop("call", "call"),
@@ -343,7 +373,7 @@ class RatingsTable:
             levels=options.pop("levels", None),
             default_criterion=options.pop("default_criterion", "score"),
             criteria=options.pop("criteria", None),
-            first_row=2,
+            first_row=frame.index.to_numpy() + 2,
             row_word="line",
             **options,
         )
@@ -403,7 +433,7 @@ class RatingsTable:
             index=pd.unique(rows["call"]), columns=pd.unique(rows["rater"])
         )
         scale = self._scales[name]
-        if scale.kind != "nominal" or _all_numbers(rows["score"]):
+        if _all_numbers(rows["score"]):
             matrix = matrix.astype(float)
         matrix.index.name, matrix.columns.name = "call", "rater"
         return CriterionRatings(criterion=name, scale=scale, matrix=matrix)
@@ -465,14 +495,8 @@ def _pick(spec: Any, criterion: str) -> Any:
     return spec
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    )
-
-
 def _all_numbers(values: pd.Series) -> bool:
-    return bool(values.map(_is_number).all())
+    return bool(values.map(is_number).all())
 
 
 def _read_text(path: str | PathLike[str]) -> str:
@@ -521,34 +545,59 @@ def _keep_criteria(long: pd.DataFrame, criteria: Sequence[str]) -> pd.DataFrame:
     return long[long["criterion"].isin(list(criteria))]
 
 
+def _clean_csv_rows(
+    frame: pd.DataFrame, path: str, score: str, *, decimal_comma: bool
+) -> pd.DataFrame:
+    """Drop blank lines (keeping line numbers), refuse repeated headers."""
+    text = frame.astype(str)
+    blank = (frame.isna() | (text.apply(lambda c: c.str.strip()) == "")).all(axis=1)
+    frame = frame[~blank]
+    header = [str(c) for c in frame.columns]
+    repeated = (frame.astype(str).to_numpy() == np.asarray(header)).all(axis=1)
+    if repeated.any():
+        lines = ", ".join(str(i + 2) for i in frame.index[repeated][:_MAX_LISTED])
+        raise RatingsError(
+            f"{path!r}: line(s) {lines} repeat the header row (files joined "
+            "together?); delete those lines"
+        )
+    if decimal_comma and score in frame.columns:
+        frame = frame.copy()
+        frame[score] = frame[score].map(
+            lambda v: (
+                v.replace(",", ".")
+                if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v.strip())
+                else v
+            )
+        )
+    return frame
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _number(value: Any) -> Any:
-    """``value`` as an int or float when it is or reads as one, else ``None``."""
-    if isinstance(value, bool):
-        return None
-    if _is_number(value):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    if not np.isfinite(number):
-        return None
-    return int(number) if number.is_integer() else number
+def _as_numbers(
+    scores: pd.Series, criterion: str, declared: str | Scale | None
+) -> pd.Series:
+    """A criterion's scores as numbers when every one reads as a number.
 
-
-def _as_numbers(scores: pd.Series) -> pd.Series:
-    """A criterion's scores as numbers when every one reads as a number."""
-    numbers = scores.map(_number)
-    if numbers.isna().any():
-        return scores
-    return numbers.astype(object)
+    Mostly numbers with a few words (a typo such as ``three``) is refused,
+    naming the rows, unless the criterion is declared nominal.
+    """
+    numbers = scores.map(as_number)
+    words = numbers.isna()
+    if not words.any():
+        return numbers.astype(object)
+    kind = declared.kind if isinstance(declared, Scale) else declared
+    if kind != "nominal" and words.sum() < len(scores) / 2:
+        first = scores[words].iloc[0]
+        raise RatingsError(
+            f"{_where(scores.index[words.to_numpy()])}: criterion {criterion!r} is "
+            f"scored in numbers, but these scores are not numbers ({first!r} "
+            "first); correct them, leave them empty for a missing rating, or "
+            "declare the criterion nominal (scale=..., CLI: --scale nominal)"
+        )
+    return scores
 
 
 def _warn_similar_names(long: pd.DataFrame) -> None:
@@ -589,7 +638,7 @@ def _resolve_scale(
         whole = numbers and bool((scores.astype(float) % 1 == 0).all())
         kind = "ordinal" if whole else ("interval" if numbers else "nominal")
         if declared_levels is not None:
-            kind = "ordinal" if numbers else "nominal"
+            kind = "ordinal"  # declared levels give an order
         scale = Scale.of(kind)
     elif isinstance(declared, Scale):
         scale = declared
@@ -602,13 +651,13 @@ def _resolve_scale(
         )
     if declared_levels is not None:
         declared_levels = list(declared_levels)
-        as_numbers = [_number(level) for level in declared_levels]
+        as_numbers = [as_number(level) for level in declared_levels]
         if numbers and all(n is not None for n in as_numbers):
             declared_levels = as_numbers
         scale = Scale(scale.kind, tuple(declared_levels))
 
     if scale.kind in ("interval", "ratio"):
-        bad = ~scores.map(_is_number)
+        bad = ~scores.map(is_number)
         if bad.any():
             first = scores.index[bad][0]
             raise RatingsError(
@@ -638,8 +687,8 @@ def _resolve_scale(
         scale = Scale(scale.kind, tuple(observed))
         _warn_gaps(criterion, observed, numbers)
 
-    allowed = {_key(level) for level in scale.levels or ()}
-    off = ~scores.map(lambda v: _key(v) in allowed)
+    allowed = {score_key(level) for level in scale.levels or ()}
+    off = ~scores.map(lambda v: score_key(v) in allowed)
     if off.any():
         first_at = int(np.argmax(off.to_numpy()))
         first = scores.index[first_at]
@@ -675,13 +724,6 @@ def _warn_gaps(criterion: str, observed: list[Any], numbers: bool) -> None:
     )
 
 
-def _key(value: Any) -> Any:
-    number = _number(value)
-    if number is not None:
-        return float(number)
-    return str(value).strip()
-
-
 def _drop_duplicates(long: pd.DataFrame, column: str, hint: str = "") -> pd.DataFrame:
     """Refuse conflicting repeats; keep one copy of an identical repeat."""
     keys = ["call", "criterion", "rater"]
@@ -690,7 +732,7 @@ def _drop_duplicates(long: pd.DataFrame, column: str, hint: str = "") -> pd.Data
         return long
 
     distinct = repeated.groupby(keys, sort=False)["score"].agg(
-        lambda s: len({_key(v) for v in s})
+        lambda s: len({score_key(v) for v in s})
     )
     conflicts = distinct[distinct > 1]
     if len(conflicts):

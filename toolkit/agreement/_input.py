@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit._scores import as_number, is_number, score_key
 from toolkit.errors import RatingsError
 from toolkit.scales import Scale
 
@@ -53,6 +54,7 @@ class RatingMatrix:
     raters: np.ndarray
     scale: Scale | None
     numeric: bool
+    declared: bool = False
 
     @property
     def n_units(self) -> int:
@@ -67,12 +69,38 @@ class RatingMatrix:
         return len(self.categories)
 
     @property
+    def has_order(self) -> bool:
+        """True when the categories have a known order: numbers or declared."""
+        return self.numeric or self.declared
+
+    def require_order(self, what: str) -> None:
+        """Refuse an order-based computation on labels of unknown order."""
+        if not self.has_order:
+            raise RatingsError(
+                f"{what} needs ordered levels, but the scores are labels "
+                f"({', '.join(map(repr, self.categories[:5]))}) whose order is "
+                "unknown; pass levels=[...] lowest first, or use a criterion of "
+                "a RatingsTable declared ordinal with its levels"
+            )
+
+    def require_categories(self, coefficient: str, limit: int = 1000) -> None:
+        """Refuse a categorical coefficient on (near-)continuous scores."""
+        if self.n_categories > limit:
+            raise RatingsError(
+                f"{coefficient} treats every distinct score as a category, and "
+                f"these ratings have {self.n_categories} distinct scores (limit "
+                f"{limit}); for continuous scores use icc(...) or "
+                "krippendorff_alpha(..., metric='interval')"
+            )
+
+    @property
     def present(self) -> np.ndarray:
         """Boolean mask of ratings that are there."""
         return self.codes >= 0
 
     def counts(self) -> np.ndarray:
         """``(n_units, n_categories)`` number of raters who chose each category."""
+        self.require_categories("a category count")
         n_units, n_cat = self.n_units, self.n_categories
         flat = self.codes + (np.arange(n_units)[:, None] * n_cat)
         flat = flat[self.codes >= 0]
@@ -89,6 +117,7 @@ class RatingMatrix:
             raters=self.raters,
             scale=self.scale,
             numeric=self.numeric,
+            declared=self.declared,
         )
 
 
@@ -158,6 +187,7 @@ def rating_matrix(
             raters=np.asarray(data.columns),
             scale=scale_obj,
             numeric=True,
+            declared=False,
         )
     if isinstance(data, pd.DataFrame):
         units = np.asarray(data.index)
@@ -187,8 +217,19 @@ def rating_matrix(
         )
 
     missing = np.isnan(cells) if typed else _is_missing(cells)
+    if not typed:
+        # scores that are, or read as, numbers become floats: 2, 2.0 and "2"
+        # are one level; text stays text
+        cells = cells.copy()
+        cells[missing] = np.nan
+        numbers = [as_number(v) for v in cells[~missing]]
+        if all(n is not None for n in numbers):
+            cells = np.where(missing, np.nan, 0.0)
+            cells[~missing] = numbers
+            typed = True
+    _check_finite(cells, missing, units, raters)
     present_cells = cells[~missing]
-    numeric = typed or all(_is_number(v) for v in present_cells)
+    numeric = typed
 
     # categories: declared levels in their order, else the observed ones sorted
     declared = (
@@ -198,10 +239,12 @@ def rating_matrix(
         categories = list(declared)
     else:
         categories = _sort_observed(list(pd.unique(present_cells)), numeric)
-    index = {_key(c): i for i, c in enumerate(categories)}
+        if numeric:
+            categories = _plain_numbers(np.asarray(categories, dtype=float))
+    index = {score_key(c): i for i, c in enumerate(categories)}
 
     codes = np.full(cells.shape, -1, dtype=np.int64)
-    if numeric and all(_is_number(c) for c in categories):
+    if numeric and all(is_number(c) for c in categories):
         # numbers on numeric categories: match by sorted search, no loop
         flat = present_cells.astype(float)
         cat_values = np.asarray(categories, dtype=float)
@@ -222,7 +265,7 @@ def rating_matrix(
             )
         codes[~missing] = order[found]
     else:
-        keys = [_key(v) for v in present_cells]
+        keys = [score_key(v) for v in present_cells]
         off = [i for i, k in enumerate(keys) if k not in index]
         if off:
             _off_scale(
@@ -236,13 +279,13 @@ def rating_matrix(
             )
         codes[~missing] = [index[k] for k in keys]
 
-    if numeric or all(_is_number(c) for c in categories):
+    if numeric or all(is_number(c) for c in categories):
         category_values = np.asarray(categories, dtype=float)
     else:
         category_values = np.arange(1, len(categories) + 1, dtype=float)
     values = np.where(codes >= 0, category_values[np.maximum(codes, 0)], np.nan)
     if numeric and declared is None:
-        values = np.where(missing, np.nan, cells.astype(float, copy=False))
+        values = np.where(missing, np.nan, cells.astype(float))
 
     return RatingMatrix(
         codes=codes,
@@ -253,7 +296,35 @@ def rating_matrix(
         raters=raters,
         scale=scale_obj,
         numeric=bool(numeric),
+        declared=declared is not None,
     )
+
+
+def _plain_numbers(values: np.ndarray) -> list[Any]:
+    """Python numbers (3, not 3.0 or np.float64(3.0)) for labels in messages."""
+    if len(values) > 1000 or not np.all(values % 1 == 0):
+        return values.tolist()
+    return [int(v) for v in values]
+
+
+def _check_finite(
+    cells: np.ndarray, missing: np.ndarray, units: np.ndarray, raters: np.ndarray
+) -> None:
+    """Refuse infinite scores: they are a data error, not a level."""
+    if cells.dtype.kind != "f":
+        bad = np.zeros(cells.shape, dtype=bool)
+        for index in zip(*np.nonzero(~missing), strict=True):
+            value = cells[index]
+            bad[index] = is_number(value) and not np.isfinite(float(value))
+    else:
+        bad = np.isinf(cells)
+    if bad.any():
+        row, col = (int(i[0]) for i in np.nonzero(bad))
+        raise RatingsError(
+            f"the score of unit {_plain(units[row])!r}, rater "
+            f"{_plain(raters[col])!r} is infinite ({int(bad.sum())} such score(s)); "
+            "correct it or leave it empty for a missing rating"
+        )
 
 
 def _from_numeric(values: np.ndarray, scale: Scale | None) -> RatingMatrix:
@@ -264,12 +335,15 @@ def _from_numeric(values: np.ndarray, scale: Scale | None) -> RatingMatrix:
             "one call and two raters"
         )
     missing = np.isnan(values)
+    _check_finite(
+        values, missing, np.arange(values.shape[0]), np.arange(values.shape[1])
+    )
     category_values, inverse = np.unique(values[~missing], return_inverse=True)
     codes = np.full(values.shape, -1, dtype=np.int64)
     codes[~missing] = inverse
     return RatingMatrix(
         codes=codes,
-        categories=category_values.astype(object),
+        categories=np.asarray(_plain_numbers(category_values), dtype=object),
         category_values=category_values,
         values=values,
         units=np.arange(values.shape[0]),
@@ -300,16 +374,3 @@ def _off_scale(
 def _plain(value: Any) -> Any:
     """A numpy scalar as the Python value it holds, for messages."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    )
-
-
-def _key(value: Any) -> Any:
-    """Hashable key under which 2 and 2.0 are the same score."""
-    if _is_number(value):
-        return float(value)
-    return value
