@@ -41,6 +41,7 @@ def test_calibrate_json_holds_every_row_and_the_source():
 
 def test_calibrate_csv_to_file_matches_screen_output(tmp_path: Path):
     target = tmp_path / "agreement.csv"
+    _, screen, _ = _run("calibrate", "--example", "krippendorff2011", "--format", "csv")
 
     code, _, err = _run(
         "calibrate",
@@ -54,6 +55,7 @@ def test_calibrate_csv_to_file_matches_screen_output(tmp_path: Path):
 
     assert code == 0
     assert "wrote" in err
+    assert target.read_text(encoding="utf-8") == screen
     frame = pd.read_csv(target)
     alpha = frame[frame["coefficient"] == "krippendorff_alpha"].iloc[0]
     # Krippendorff (2011) p. 7: ordinal alpha of example C is 0.815
@@ -82,7 +84,7 @@ def test_calibrate_own_file_with_mapped_columns(tmp_path: Path):
     )
 
     assert code == 0
-    assert "ordinal scale (levels 1 2 3 4 5), 4 calls, 2 raters" in out
+    assert "ordinal scale (levels 1 | 2 | 3 | 4 | 5), 4 calls, 2 raters" in out
     assert "cohen_kappa" in out
 
 
@@ -165,7 +167,7 @@ def test_levels_can_be_declared_per_criterion_and_criteria_chosen(tmp_path: Path
 
     assert code == 0, err
     levels = {r["criterion"]: r["levels"] for r in json.loads(out)["rows"]}
-    assert levels == {"close": "1 2 3 4 5", "steps": "no yes"}
+    assert levels == {"close": "1 | 2 | 3 | 4 | 5", "steps": "no | yes"}
 
 
 def test_output_never_overwrites_the_input(tmp_path: Path):

@@ -8,6 +8,7 @@ into one line on stderr.
 from __future__ import annotations
 
 __all__ = [
+    "BootstrapWarning",
     "GuideWarning",
     "RatingsError",
     "ToolkitError",
@@ -34,3 +35,7 @@ class UndefinedCoefficientWarning(ToolkitWarning):
 
 class GuideWarning(ToolkitWarning):
     """A choice leaves the practitioner guide's recommendations."""
+
+
+class BootstrapWarning(ToolkitWarning):
+    """Some bootstrap resamples were undefined; the interval leaves them out."""

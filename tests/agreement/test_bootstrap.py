@@ -6,12 +6,15 @@ import inspect
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from toolkit.agreement import bootstrap
 from toolkit.agreement._bootstrap import _multiplicities
 from toolkit.agreement._registry import coefficient_names, coefficient_spec
-from toolkit.errors import UndefinedCoefficientWarning
+from toolkit.errors import BootstrapWarning, UndefinedCoefficientWarning
+from toolkit.ratings import CriterionRatings
+from toolkit.scales import Scale
 
 # coefficient -> options and the shape of ratings it needs
 CASES = {
@@ -45,43 +48,88 @@ def test_every_registered_coefficient_has_a_case():
     assert set(CASES) == set(coefficient_names())
 
 
+def _criterion(ratings: np.ndarray, n_levels: int) -> CriterionRatings:
+    """The ratings as a table criterion: ordinal text labels, declared levels."""
+    if n_levels == 0:
+        matrix = pd.DataFrame(ratings)
+        return CriterionRatings("score", Scale("interval"), matrix)
+    labels = [f"level {k}" for k in range(1, n_levels + 1)]
+    matrix = pd.DataFrame(ratings).map(lambda v: labels[int(v) - 1])
+    return CriterionRatings("score", Scale("ordinal", tuple(labels)), matrix)
+
+
+def _resampled(data, rows: np.ndarray):
+    """The data with its calls drawn ``rows`` (a list of call positions)."""
+    if isinstance(data, CriterionRatings):
+        matrix = data.matrix.iloc[rows].reset_index(drop=True)
+        return CriterionRatings(data.criterion, data.scale, matrix)
+    return data[rows]
+
+
+@pytest.mark.parametrize("as_criterion", [False, True], ids=["array", "criterion"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_resampled_statistics_equal_direct_recomputation(name):
+def test_bootstrap_distribution_equals_recomputation_on_each_resample(
+    name, as_criterion
+):
     options, n_raters, n_levels = CASES[name]
     ratings = _ratings(n_raters, n_levels, seed=3)
+    data = _criterion(ratings, n_levels) if as_criterion else ratings
     spec = coefficient_spec(name)
-    counts = _multiplicities(len(ratings), 40, np.random.default_rng(11))
 
-    # direct: rebuild each resampled matrix and call the coefficient itself,
-    # on the full data's categories (a resample keeps the scale's levels)
+    result = bootstrap(data, name, n_resamples=100, rng=11, **options)
+
+    # the same draws, rebuilt as explicit resampled data sets; a resample keeps
+    # the full data's categories, as a scale's levels do
+    generator = np.random.default_rng(11)
+    if spec.unit_terms is not None:
+        counts = _multiplicities(len(ratings), 100, generator).astype(int)
+        draws = [np.repeat(np.arange(len(ratings)), row) for row in counts]
+    else:
+        draws = list(generator.integers(0, len(ratings), size=(100, len(ratings))))
     direct_options = dict(options)
-    if n_levels and "levels" in inspect.signature(spec.function).parameters:
-        direct_options["levels"] = np.unique(ratings).tolist()
-    direct = []
+    if n_levels and not as_criterion:
+        if "levels" in inspect.signature(spec.function).parameters:
+            direct_options["levels"] = np.unique(ratings).tolist()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedCoefficientWarning)
-        for row in counts.astype(int):
-            resample = np.repeat(ratings, row, axis=0)
-            direct.append(spec.function(resample, **direct_options).statistic)
+        direct = [
+            spec.function(_resampled(data, rows), **direct_options).statistic
+            for rows in draws
+        ]
 
-    # fast: the path the bootstrap takes
-    result = bootstrap(ratings, name, n_resamples=100, rng=0, **options)
-    fast = _fast_path(spec, ratings, counts, options)
-
-    np.testing.assert_allclose(fast, direct, rtol=0, atol=1e-10)
-    assert result.details["bootstrap_distribution"].shape == (100,)
+    np.testing.assert_allclose(
+        result.details["bootstrap_distribution"], direct, rtol=0, atol=1e-10
+    )
+    assert result.statistic == spec.function(data, **options).statistic
 
 
-def _fast_path(spec, ratings, counts, options):
-    from toolkit.agreement._input import rating_matrix
+def test_blocks_follow_the_width_of_the_unit_terms():
+    # 500 continuous calls give Cohen's kappa 1,000 categories: a million
+    # columns of unit terms; blocks must shrink so memory stays bounded
+    from toolkit.agreement._bootstrap import _BLOCK_CELLS, _resample_terms
 
-    matrix = rating_matrix(ratings)
-    if spec.unit_terms is not None:
-        terms = spec.unit_terms(matrix, **options)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return terms.combine(counts @ terms.terms)
-    stacks = np.stack([np.repeat(ratings, row, axis=0) for row in counts.astype(int)])
-    return spec.batch(stacks, **options)
+    seen = []
+
+    def combine(totals):
+        seen.append(totals.shape)
+        return totals[:, 0]
+
+    terms = np.ones((50, 200_000))
+    _resample_terms(terms, combine, 100, np.random.default_rng(0))
+
+    assert max(rows * cols for rows, cols in seen) <= _BLOCK_CELLS
+
+
+def test_undefined_resamples_warn_and_are_counted():
+    ratings = np.ones((12, 3))
+    ratings[0] = [1, 2, 2]
+
+    with pytest.warns(BootstrapWarning, match=r"of 1000 bootstrap resamples"):
+        result = bootstrap(ratings, "fleiss_kappa", rng=1)
+
+    distribution = result.details["bootstrap_distribution"]
+    assert result.details["n_undefined_resamples"] == np.isnan(distribution).sum()
+    assert result.details["n_undefined_resamples"] > 0
 
 
 def test_same_seed_gives_same_interval_and_records_it():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from toolkit.agreement._input import rating_matrix
 from toolkit.agreement._registry import coefficient_spec
 from toolkit.agreement._result import AgreementResult, Interval, check_level
+from toolkit.errors import BootstrapWarning
 
 __all__ = ["bootstrap"]
 
@@ -62,6 +64,11 @@ def bootstrap(
         ``details["bootstrap_distribution"]`` holds the resampled values and
         ``details["n_undefined_resamples"]`` how many were undefined (dropped
         from the interval).
+
+    Warns
+    -----
+    BootstrapWarning
+        When some resamples were undefined and left out.
 
     Notes
     -----
@@ -125,6 +132,15 @@ def bootstrap(
     # percentile interval over the defined resamples
     defined = resampled[np.isfinite(resampled)]
     n_undefined = int(resampled.size - defined.size)
+    if n_undefined:
+        warnings.warn(
+            f"{coefficient}: {n_undefined} of {resampled.size} bootstrap resamples "
+            "were undefined (e.g. every resampled call in one category) and are "
+            "left out, so the interval describes the other resamples only; with "
+            "so few informative calls, score more calls",
+            BootstrapWarning,
+            stacklevel=2,
+        )
     if defined.size < 2:
         interval = Interval(math.nan, math.nan, level)
         standard_error = math.nan
@@ -187,7 +203,8 @@ def _resample_terms(
     generator: np.random.Generator,
 ) -> np.ndarray:
     n_units = terms.shape[0]
-    block = max(1, _BLOCK_CELLS // max(n_units, 1))
+    # a block holds (block x n_units) counts and (block x width) totals
+    block = max(1, _BLOCK_CELLS // max(n_units, terms.shape[1], 1))
     out = np.empty(n_resamples)
     with np.errstate(divide="ignore", invalid="ignore"):
         for start in range(0, n_resamples, block):

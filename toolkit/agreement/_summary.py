@@ -13,7 +13,7 @@ import pandas as pd
 from toolkit.agreement._bootstrap import bootstrap as bootstrap_interval
 from toolkit.agreement._registry import coefficient_spec
 from toolkit.agreement._result import AgreementResult, check_level
-from toolkit.errors import UndefinedCoefficientWarning
+from toolkit.errors import BootstrapWarning, UndefinedCoefficientWarning
 from toolkit.ratings import CriterionRatings, RatingsTable
 
 __all__ = ["SUMMARY_COLUMNS", "agreement_summary", "default_coefficients"]
@@ -188,6 +188,7 @@ def _compute(
         with warnings.catch_warnings():
             # the reason is reported in the note column instead
             warnings.simplefilter("ignore", UndefinedCoefficientWarning)
+            warnings.simplefilter("ignore", BootstrapWarning)
             if n_resamples is None:
                 result = spec.function(ratings, level=level, **options)
             else:
@@ -239,7 +240,7 @@ def _not_computed(
 def _levels(ratings: CriterionRatings) -> str:
     if ratings.scale.levels is None:
         return ""
-    return " ".join(str(level) for level in ratings.scale.levels)
+    return " | ".join(str(level) for level in ratings.scale.levels)
 
 
 def _row(
@@ -256,6 +257,11 @@ def _row(
             notes.append(f"only {result.n_units} calls: the interval is rough")
         if np.isnan(result.confidence_interval.low):
             notes.append("no analytic interval: use --bootstrap")
+        undefined_resamples = result.details.get("n_undefined_resamples", 0)
+        if undefined_resamples:
+            notes.append(
+                f"{undefined_resamples} bootstrap resamples undefined, left out"
+            )
     interval = str(result.options.get("interval", "analytic"))
     return {
         "criterion": ratings.criterion,
