@@ -87,9 +87,9 @@ def test_bootstrap_distribution_equals_recomputation_on_each_resample(
     else:
         draws = list(generator.integers(0, len(ratings), size=(100, len(ratings))))
     direct_options = dict(options)
-    if n_levels and not as_criterion:
-        if "levels" in inspect.signature(spec.function).parameters:
-            direct_options["levels"] = np.unique(ratings).tolist()
+    takes_levels = "levels" in inspect.signature(spec.function).parameters
+    if n_levels and not as_criterion and takes_levels:
+        direct_options["levels"] = np.unique(ratings).tolist()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedCoefficientWarning)
         direct = [
