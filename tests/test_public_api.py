@@ -12,6 +12,7 @@ MODULES = [
     "toolkit.agreement",
     "toolkit.errors",
     "toolkit.examples",
+    "toolkit.pairing",
     "toolkit.ratings",
     "toolkit.scales",
 ]

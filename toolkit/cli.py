@@ -334,6 +334,301 @@ def _table(summary: pd.DataFrame, source: str, confidence: float) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.option(
+    "--reps",
+    "reps_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV with a rep column and optional sub_team and manager columns.",
+)
+@click.option("--months", default=12, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--reviews-per-rep",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Reviewers per rep per month (each peer reviews as many reps).",
+)
+@click.option(
+    "--rotation",
+    default="3",
+    show_default=True,
+    metavar="MONTHS|never",
+    help="Months between rotations, or 'never'.",
+)
+@click.option(
+    "--conflicts",
+    "conflicts_file",
+    type=click.Path(dir_okay=False),
+    help="CSV of pairs to keep apart: rep_a, rep_b and an optional reason.",
+)
+@click.option(
+    "--method",
+    default="assigned",
+    show_default=True,
+    type=click.Choice(["assigned", "random", "self-selected"]),
+)
+@click.option("--start", metavar="YYYY-MM", help="First month, to date the rows.")
+@click.option(
+    "--allow-mutual",
+    is_flag=True,
+    help="Let two reps review each other in the same month.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    help="Seed that reproduces the schedule [default: drawn, and printed].",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv"]),
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of the screen.",
+)
+def pairings(
+    reps_file: str,
+    months: int,
+    reviews_per_rep: int,
+    rotation: str,
+    conflicts_file: str | None,
+    method: str,
+    start: str | None,
+    allow_mutual: bool,
+    seed: int | None,
+    output_format: str,
+    output: str | None,
+) -> None:
+    """Who reviews whom each month: a rotation schedule for the reps in --reps.
+
+    Pairs never cross a sub-team; without a sub_team column, more than 20 reps
+    are split into sub-teams of 5 to 8. Nobody reviews themselves, two reps
+    never review each other in the same month, and conflict pairs are kept
+    apart.
+    """
+    from toolkit.pairing import pairing_schedule
+
+    every = None if rotation.strip().lower() == "never" else rotation.strip()
+    if every is not None and not (every.isdigit() and int(every) >= 1):
+        _fail(f"--rotation {rotation}: give a number of months (1 or more) or never")
+    inputs = [name for name in (reps_file, conflicts_file) if name]
+    if output and any(Path(output).resolve() == Path(f).resolve() for f in inputs):
+        _fail(f"--output {output} is an input file; write the schedule elsewhere")
+    captured: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as captured:
+            warnings.simplefilter("always", ToolkitWarning)
+            schedule = pairing_schedule(
+                reps_file,
+                n_periods=months,
+                reviews_per_rep=reviews_per_rep,
+                rotation=None if every is None else int(every),
+                method=method.replace("-", "_"),
+                conflicts=conflicts_file,
+                start=start,
+                allow_mutual=allow_mutual,
+                rng=seed,
+            )
+    except (ToolkitError, ValueError, TypeError) as exc:
+        _fail(str(exc))
+        return
+    for caught in captured:
+        click.echo(f"peercoach: warning: {caught.message}", err=True)
+
+    if output_format == "csv":
+        text = _spreadsheet_safe(schedule.frame).to_csv(index=False)
+    else:
+        text = _pairings_table(schedule)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(schedule.frame)} rows to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if seed is None:
+        click.echo(
+            f"seed {schedule.seed} (--seed {schedule.seed} repeats it)", err=True
+        )
+
+
+def _pairings_table(schedule: Any) -> str:
+    """One block per rotation: each rep and who reviews them."""
+    every = schedule.rotation or schedule.n_periods
+    rotation = f"every {every} month(s)" if schedule.rotation else "never"
+    first = schedule.first_repeat()
+    lines = [
+        f"Pairing schedule: {schedule.n_reps} reps in {len(schedule.sub_teams)} "
+        f"sub-team(s), {schedule.reviews_per_rep} reviewer(s) per rep per month, "
+        f"rotation {rotation}, {schedule.method.replace('_', '-')}",
+        f"first repeated pair: month {first}"
+        if first
+        else f"no pair repeats in these {schedule.n_periods} months",
+        "",
+    ]
+    labels = schedule.periods["label"].tolist()
+    frame = schedule.frame
+    for begin in range(1, schedule.n_periods + 1, every):
+        end = min(begin + every - 1, schedule.n_periods)
+        span = labels[begin - 1] + ("" if end == begin else f" to {labels[end - 1]}")
+        lines.append(f"month {span}" if begin == end else f"months {span}")
+        rows = frame[frame["period"] == begin]
+        cells = [["sub-team", "rep", "reviewed by"]] + [
+            [str(team), str(rep), ", ".join(map(str, group["reviewer"]))]
+            for (team, rep), group in rows.groupby(["sub_team", "rep"], sort=False)
+        ]
+        widths = [max(len(line[i]) for line in cells) for i in range(2)]
+        for team, rep, by in cells:
+            lines.append(f"  {team.ljust(widths[0])}  {rep.ljust(widths[1])}  {by}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# planning arguments as the `plan` command spells them, for its error messages
+_PLAN_OPTIONS = {
+    "target_half_width": "--half-width",
+    "half_width_method": "--half-width-method",
+    "n_calls": "--calls",
+    "n_raters": "--raters",
+    "n_levels": "--levels",
+    "expected_agreement": "--agreement",
+    "n_simulations": "--simulations",
+    "missing_share": "--missing",
+    "level": "--level",
+}
+
+
+@cli.command()
+@click.option(
+    "--calls",
+    "n_calls",
+    type=int,
+    help="Calls in the planned round: print the interval it will give.",
+)
+@click.option(
+    "--half-width",
+    "target",
+    type=float,
+    help="Target interval half-width: print the calls a round needs.",
+)
+@click.option("--raters", "n_raters", required=True, type=int)
+@click.option("--levels", "n_levels", required=True, type=int)
+@click.option(
+    "--agreement",
+    default=0.8,
+    show_default=True,
+    type=float,
+    help="True alpha of the criterion the round should find.",
+)
+@click.option(
+    "--metric",
+    default="ordinal",
+    show_default=True,
+    type=click.Choice(["ordinal", "interval", "nominal"]),
+)
+@click.option(
+    "--half-width-method",
+    "method",
+    default="analytic",
+    show_default=True,
+    type=click.Choice(["analytic", "spread"]),
+    help="analytic: mean of the intervals rounds report; spread: how far "
+    "estimates stray from the truth.",
+)
+@click.option(
+    "--level",
+    "confidence",
+    default=0.95,
+    show_default=True,
+    type=float,
+    help="Confidence level of the intervals.",
+)
+@click.option(
+    "--simulations",
+    "n_simulations",
+    default=2000,
+    show_default=True,
+    type=int,
+    help="Simulated rounds per round size.",
+)
+@click.option(
+    "--missing",
+    "missing_share",
+    default=0.0,
+    show_default=True,
+    type=float,
+    help="Share of scores raters skip.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json"]),
+)
+def plan(
+    n_calls: int | None,
+    target: float | None,
+    n_raters: int,
+    n_levels: int,
+    agreement: float,
+    metric: str,
+    method: str,
+    confidence: float,
+    n_simulations: int,
+    missing_share: float,
+    seed: int,
+    output_format: str,
+) -> None:
+    """How wide a calibration round's interval will be, or how many calls it needs.
+
+    With --calls: the interval, range of estimates and verdict shares of a
+    round that size. With --half-width: the fewest calls for that interval.
+    Both simulate rounds whose true Krippendorff's alpha is --agreement.
+    """
+    from toolkit import planning
+
+    if (n_calls is None) == (target is None):
+        _fail(
+            "give either --calls N (the interval a round of N calls gives) or "
+            "--half-width H (the calls a round needs for that interval)"
+        )
+    options: dict[str, Any] = {
+        "n_raters": n_raters,
+        "n_levels": n_levels,
+        "expected_agreement": agreement,
+        "metric": metric,
+        "half_width_method": method,
+        "level": confidence,
+        "n_simulations": n_simulations,
+        "missing_share": missing_share,
+        "rng": seed,
+    }
+    try:
+        result: Any = (
+            planning.interval_for_round(n_calls=n_calls, **options)
+            if n_calls is not None
+            else planning.calls_needed(target_half_width=target, **options)
+        )
+    except (ToolkitError, ValueError) as exc:
+        message = str(exc)
+        for name, option in _PLAN_OPTIONS.items():
+            message = message.replace(f"{name}=", f"{option} ")
+        _fail(message)
+        return
+
+    if output_format == "json":
+        payload = {"toolkit_version": __version__, **result.to_dict()}
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        click.echo(result.summary())
+
+
 def main() -> None:
     """Entry point of the ``peercoach`` console command."""
     cli(prog_name="peercoach")

@@ -31,18 +31,17 @@ Examples
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from toolkit._csv import read_csv_lines
 from toolkit._scores import as_number, is_number, score_key
 from toolkit.errors import RatingsError, ToolkitWarning
 from toolkit.scales import SCALE_KINDS, Scale
@@ -337,30 +336,10 @@ class RatingsTable:
         cells, a decimal comma (``3,5``) is read as a decimal point. Blank lines
         are skipped; errors still name the line of the file.
         """
-        text = _read_text(path)
-        sep = delimiter or _detect_delimiter(text)
         score = options.get("score", "score")
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=object,
-                keep_default_na=False,
-                na_values={score: list(MISSING_MARKERS)},
-                skipinitialspace=True,
-                skip_blank_lines=False,
-            )
-        except pd.errors.EmptyDataError:
-            raise RatingsError(
-                f"{str(path)!r} is empty; it needs a header row ("
-                f"{','.join(REQUIRED_COLUMNS)}) and one row per score"
-            ) from None
-        except pd.errors.ParserError as exc:
-            raise RatingsError(
-                f"{str(path)!r} could not be read as CSV: {exc}. Check that every "
-                f"line has as many {sep!r}-separated cells as the header"
-            ) from None
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame, sep = read_csv_lines(
+            path, delimiter=delimiter, missing={score: MISSING_MARKERS}
+        )
         frame = _clean_csv_rows(frame, str(path), score, decimal_comma=sep == ";")
         return cls._build(
             frame,
@@ -373,7 +352,7 @@ class RatingsTable:
             levels=options.pop("levels", None),
             default_criterion=options.pop("default_criterion", "score"),
             criteria=options.pop("criteria", None),
-            first_row=frame.index.to_numpy() + 2,
+            first_row=frame.index.to_numpy(),
             row_word="line",
             **options,
         )
@@ -499,41 +478,6 @@ def _all_numbers(values: pd.Series) -> bool:
     return bool(values.map(is_number).all())
 
 
-def _read_text(path: str | PathLike[str]) -> str:
-    """The file's text, with errors that say what kind of file it really is."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise RatingsError(f"no file at {name!r}; check the path") from None
-    except IsADirectoryError:
-        raise RatingsError(f"{name!r} is a folder; give the CSV file in it") from None
-    if raw.startswith(b"PK\x03\x04"):
-        raise RatingsError(
-            f"{name!r} is an Excel workbook (or another zip file), not CSV; in "
-            "Excel use File > Save As > 'CSV UTF-8 (comma delimited)'"
-        )
-    if b"\x00" in raw[:4096]:
-        raise RatingsError(
-            f"{name!r} is not a text file; export the scores as CSV (UTF-8)"
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RatingsError(
-            f"{name!r} is not UTF-8 text (byte {raw[exc.start]:#04x} at position "
-            f"{exc.start}); save it as 'CSV UTF-8' (Excel) or re-encode it as UTF-8"
-        ) from None
-
-
-def _detect_delimiter(text: str) -> str:
-    """The separator of the header line: the candidate it holds most of."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
-
-
 def _keep_criteria(long: pd.DataFrame, criteria: Sequence[str]) -> pd.DataFrame:
     present = list(pd.unique(long["criterion"]))
     unknown = [name for name in criteria if name not in present]
@@ -548,14 +492,11 @@ def _keep_criteria(long: pd.DataFrame, criteria: Sequence[str]) -> pd.DataFrame:
 def _clean_csv_rows(
     frame: pd.DataFrame, path: str, score: str, *, decimal_comma: bool
 ) -> pd.DataFrame:
-    """Drop blank lines (keeping line numbers), refuse repeated headers."""
-    text = frame.astype(str)
-    blank = (frame.isna() | (text.apply(lambda c: c.str.strip()) == "")).all(axis=1)
-    frame = frame[~blank]
+    """Refuse repeated header lines; read decimal commas with semicolons."""
     header = [str(c) for c in frame.columns]
     repeated = (frame.astype(str).to_numpy() == np.asarray(header)).all(axis=1)
     if repeated.any():
-        lines = ", ".join(str(i + 2) for i in frame.index[repeated][:_MAX_LISTED])
+        lines = ", ".join(str(i) for i in frame.index[repeated][:_MAX_LISTED])
         raise RatingsError(
             f"{path!r}: line(s) {lines} repeat the header row (files joined "
             "together?); delete those lines"
