@@ -1,4 +1,4 @@
-"""Tests of Cohen's kappa, Scott's pi and Light's kappa.
+"""Tests of Cohen's kappa and Scott's pi (Light's kappa: test_light.py).
 
 References: the papers' own examples (Cohen 1968; Fleiss, Cohen & Everitt
 1969), printed output of SAS, R irr and irrCAC, and the independent Python
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from itertools import combinations
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,12 +18,11 @@ import pytest
 from scipy.linalg import toeplitz
 from statsmodels.stats.inter_rater import cohens_kappa
 
+from toolkit.agreement._bootstrap import bootstrap
 from toolkit.agreement._cohen import (
     _cohen_kappa_unit_terms,
-    _light_kappa_unit_terms,
     _scott_pi_unit_terms,
     cohen_kappa,
-    light_kappa,
     scott_pi,
 )
 from toolkit.agreement._input import rating_matrix
@@ -471,120 +469,240 @@ def test_scott_pi_needs_two_raters():
         scott_pi(np.ones((3, 3)))
 
 
-# --- Light's kappa -----------------------------------------------------------------
+# --- levels: their order and which calls define them --------------------------
 
 
-def test_light_kappa_matches_irr_manual_on_diagnoses(reference):
-    # R irr manual, example output of kappam.light(diagnoses):
-    #   Kappa = 0.459, z = 2.31, p-value = 0.0211
-    result = light_kappa(reference("fleiss1971_diagnoses"))
-
-    assert result.statistic == pytest.approx(0.459, abs=5e-4)
-    assert result.details["z"] == pytest.approx(2.31, abs=5e-3)
-    assert result.p_value == pytest.approx(0.0211, abs=5e-5)
-    assert result.details["test"] == "irr_light"
-
-
-@pytest.mark.parametrize("name", ["fleiss1971_diagnoses", "irr_anxiety", "irr_video"])
-def test_light_kappa_matches_pyirr(reference, name):
-    data = reference(name)
-
-    result = light_kappa(data)
-    with np.errstate(invalid="ignore"):
-        expected = pyirr.kappam_light(data)
-
-    assert result.statistic == pytest.approx(expected.value, abs=1e-12)
-    if math.isnan(expected.statistic):
-        # irr's chance term is negative here; irr and pyirr give NaN too
-        assert math.isnan(result.p_value)
-    else:
-        assert result.details["z"] == pytest.approx(expected.statistic, rel=1e-9)
-        assert result.p_value == pytest.approx(expected.pvalue, abs=1e-9)
+# three labels whose order (low < medium < high) is not alphabetical
+LABELS = [
+    ["low", "medium"],
+    ["medium", "medium"],
+    ["high", "high"],
+    ["low", "low"],
+    ["high", "medium"],
+    ["medium", "low"],
+]
+LABEL_ORDER = ["low", "medium", "high"]
 
 
-@pytest.mark.parametrize("seed", range(10))
-def test_light_kappa_matches_pyirr_on_random_data_with_missing(seed):
-    rng = np.random.default_rng(seed)
-    n_raters = int(rng.integers(2, 6))
-    truth = rng.integers(1, 4, 40)
-    flips = rng.random((40, n_raters)) < 0.3
-    ratings = np.where(flips, rng.integers(1, 4, (40, n_raters)), truth[:, None])
-    ratings = ratings.astype(float)
-    ratings[rng.random(ratings.shape) < 0.03] = np.nan
+def coded(ratings, order) -> pd.DataFrame:
+    """Labels replaced by their rank 1..q in ``order``."""
+    return pd.DataFrame([[order.index(s) + 1 for s in row] for row in ratings])
 
-    result = light_kappa(ratings)
-    # pyirr counts the calls before dropping incomplete ones in its test (R
-    # irr counts after na.omit), so it is given the complete calls only
-    complete = pd.DataFrame(ratings).dropna()
-    with np.errstate(invalid="ignore"):
-        expected = pyirr.kappam_light(complete)
+
+@pytest.mark.parametrize("function", [cohen_kappa, scott_pi])
+@pytest.mark.parametrize("weights", ["linear", "quadratic", "ordinal", "circular"])
+def test_ordered_weights_on_labels_of_unknown_order_raise(function, weights):
+    # sorted as text, high < low < medium, which is not the scale's order
+    with pytest.raises(RatingsError, match=f"weights='{weights}' needs ordered"):
+        function(LABELS, weights=weights)
+
+
+def test_weight_matrix_on_labels_of_unknown_order_raises():
+    partial = np.array([[1, 0.5, 0], [0.5, 1, 0.5], [0, 0.5, 1]])
+
+    with pytest.raises(RatingsError, match=r"weight matrix.*pass levels="):
+        cohen_kappa(LABELS, weights=partial)
+
+
+def test_declared_label_order_matches_pyirr_on_ranks():
+    # pyirr.kappa2 on the labels coded 1, 2, 3 in scale order: 0.5714286
+    # (alphabetical order gave 0.25)
+    result = cohen_kappa(LABELS, weights="quadratic", levels=LABEL_ORDER)
+    expected = pyirr.kappa2(coded(LABELS, LABEL_ORDER), "squared")
 
     assert result.statistic == pytest.approx(expected.value, abs=1e-12)
-    assert result.n_units == len(complete)
-    if math.isnan(expected.statistic):
-        assert math.isnan(result.p_value)
-    else:
-        assert result.p_value == pytest.approx(expected.pvalue, abs=1e-9)
+    assert result.details["categories"] == LABEL_ORDER
 
 
-def test_light_kappa_of_two_raters_is_cohen_kappa(reference):
-    data = reference("irr_anxiety_r1r2")
+@pytest.mark.parametrize("weights", ["unweighted", "identity", np.eye(3)])
+def test_unweighted_kappa_on_labels_needs_no_order(weights):
+    result = cohen_kappa(LABELS, weights=weights)
+    expected = pyirr.kappa2(coded(LABELS, LABEL_ORDER), "unweighted")
 
-    light = light_kappa(data)
-    cohen = cohen_kappa(data)
-
-    assert light.statistic == pytest.approx(cohen.statistic, abs=1e-15)
-    assert light.standard_error == pytest.approx(cohen.standard_error, abs=1e-15)
+    assert result.statistic == pytest.approx(expected.value, abs=1e-12)
 
 
-def test_light_kappa_pairwise_averages_each_pairs_own_calls(reference):
-    data = reference("wikipedia_alpha_example")
+def test_numbers_written_as_text_are_ordered_as_numbers():
+    # "11" sorts between "1" and "3" as text; as numbers it is the top level
+    ratings = [[1, 1], [1, 3], [3, 3], [3, 11], [11, 11], [1, 11], [3, 1], [11, 3]]
+    as_text = [[str(a), str(b)] for a, b in ratings]
 
-    result = light_kappa(data, missing="pairwise")
-    kappas = [
-        cohen_kappa(data.iloc[:, [i, j]]).statistic
-        for i, j in combinations(range(data.shape[1]), 2)
-    ]
+    result = cohen_kappa(as_text, weights="linear")
+    expected = pyirr.kappa2(pd.DataFrame(ratings), "equal")
 
-    assert result.statistic == pytest.approx(np.mean(kappas), abs=1e-15)
-    assert math.isnan(result.p_value)
-    assert result.details["test"] is None
+    assert result.statistic == pytest.approx(expected.value, abs=1e-12)
+
+
+def test_level_scored_only_on_a_dropped_call_adds_no_level_like_r_irr():
+    # level 3 is scored only on the last call, which the second rater left
+    # out; R irr (and pyirr) drop that call before finding the levels:
+    # pyirr.kappa2(ratings, "equal") gives 0.6440678 (0.6666667 with level 3)
+    ratings = np.array(
+        [[1, 1], [2, 2], [4, 5], [4, 4], [2, 4], [1, 2], [5, 5], [3, np.nan]]
+    )
+
+    result = cohen_kappa(ratings, weights="linear")
+    expected = pyirr.kappa2(pd.DataFrame(ratings), "equal")
+
+    assert result.statistic == pytest.approx(expected.value, abs=1e-12)
+    assert result.details["z"] == pytest.approx(expected.statistic, abs=1e-9)
+    assert result.details["categories"] == [1, 2, 4, 5]
+    assert result.details["n_units_dropped"] == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    ("weights", "irr_weight"), [("linear", "equal"), ("quadratic", "squared")]
+)
+def test_matches_pyirr_when_levels_occur_only_on_dropped_calls(
+    seed, weights, irr_weight
+):
+    # level 3 (inside the scale) and 6 (above it) only on calls one rater
+    # scored: they change the rank steps and the span of the weights
+    ratings = random_pair(seed, n_levels=5)
+    ratings = np.where(ratings == 3, 2, ratings)
+    ratings = np.vstack([ratings, [[3, np.nan], [np.nan, 6], [6, np.nan]]])
+
+    result = cohen_kappa(ratings, weights=weights)
+    expected = pyirr.kappa2(pd.DataFrame(ratings), irr_weight)
+
+    assert result.statistic == pytest.approx(expected.value, abs=1e-9)
+    assert result.details["z"] == pytest.approx(expected.statistic, abs=1e-9)
+    assert result.p_value == pytest.approx(expected.pvalue, abs=1e-9)
+
+
+def test_declared_levels_keep_levels_scored_only_on_dropped_calls():
+    # levels 1..5 declared: level 3 stays a step of the scale, as in the
+    # 5 x 5 table statsmodels is given
+    ratings = np.array(
+        [[1, 1], [2, 2], [4, 5], [4, 4], [2, 4], [1, 2], [5, 5], [3, np.nan]]
+    )
+    table = np.zeros((5, 5))
+    for a, b in ratings[:-1].astype(int):
+        table[a - 1, b - 1] += 1
+
+    result = cohen_kappa(ratings, weights="linear", levels=[1, 2, 3, 4, 5])
+    expected = cohens_kappa(table, wt="linear")
+
+    assert result.statistic == pytest.approx(expected.kappa, abs=1e-12)
+    assert result.details["categories"] == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize(
-    ("name", "missing"),
+    ("function", "unit_terms"),
+    [(cohen_kappa, _cohen_kappa_unit_terms), (scott_pi, _scott_pi_unit_terms)],
+)
+def test_levels_come_from_calls_both_raters_scored(function, unit_terms):
+    ratings = np.array(
+        [[1, 1], [2, 2], [4, 5], [4, 4], [2, 4], [1, 2], [5, 5], [3, np.nan]]
+    )
+    complete = ratings[:-1]
+
+    result = function(ratings, weights="linear")
+    terms = unit_terms(rating_matrix(ratings), weights="linear")
+
+    assert result.statistic == pytest.approx(
+        function(complete, weights="linear").statistic, abs=1e-15
+    )
+    assert terms.statistic() == pytest.approx(result.statistic, abs=1e-12)
+
+
+# --- the interval stays within [-1, 1] ------------------------------------------
+
+
+def test_normal_interval_is_capped_at_one_and_keeps_the_uncapped_ends():
+    # kappa .4 from three calls: the normal interval reaches past 1
+    ratings = [[1, 1], [2, 2], [1, 2]]
+    expected = cohens_kappa(np.array([[1, 1], [0, 1]]))
+
+    result = cohen_kappa(ratings)
+    uncapped = result.details["confidence_interval_uncapped"]
+
+    # statsmodels prints the uncapped normal interval
+    assert uncapped.low == pytest.approx(expected.kappa_low, abs=1e-9)
+    assert uncapped.high == pytest.approx(expected.kappa_upp, abs=1e-9)
+    assert uncapped.high > 1
+    assert result.confidence_interval.high == 1.0
+    assert result.confidence_interval.low == uncapped.low
+
+
+@pytest.mark.parametrize("standard_error", ["fleiss_cohen_everitt", "gwet"])
+def test_interval_is_capped_at_minus_one(standard_error):
+    ratings = [[2, 2], [2, 1], [1, 2], [2, 1]]
+
+    result = cohen_kappa(ratings, standard_error=standard_error)
+
+    assert result.details["confidence_interval_uncapped"].low < -1
+    assert result.confidence_interval.low == -1.0
+
+
+@pytest.mark.parametrize("standard_error", ["fleiss_cohen_everitt", "gwet"])
+def test_perfect_agreement_interval_is_exactly_one(standard_error):
+    # rounding put the upper end at 1.0000000000000002 before capping
+    ratings = [[1, 1], [2, 2], [3, 3], [2, 2], [1, 1], [3, 3], [3, 3]]
+
+    result = cohen_kappa(ratings, standard_error=standard_error)
+
+    assert result.confidence_interval.high == 1.0
+    assert result.confidence_interval.low <= 1.0
+
+
+@pytest.mark.parametrize(
+    "ratings",
     [
-        ("fleiss1971_diagnoses", "drop_units"),
-        ("irr_video", "drop_units"),
-        ("wikipedia_alpha_example", "pairwise"),
+        [[1, 2], [2, 2], [2, 1], [2, 2], [1, 2]],
+        [[2, 1], [2, 2], [1, 2], [1, 1], [1, 2]],
     ],
 )
-def test_light_delta_standard_error_is_the_delta_method(reference, name, missing):
-    data = reference(name)
-    matrix = rating_matrix(data)
+def test_scott_pi_interval_stays_within_minus_one_and_one(ratings):
+    result = scott_pi(ratings)
+    uncapped = result.details["confidence_interval_uncapped"]
 
-    terms = _light_kappa_unit_terms(matrix, missing=missing)
-    result = light_kappa(data, missing=missing)
-
-    assert influence_variance(terms) == pytest.approx(
-        result.standard_error**2, rel=1e-6
-    )
+    assert uncapped.low < -1
+    assert result.confidence_interval.low == -1.0
+    assert result.confidence_interval.high == min(uncapped.high, 1.0)
 
 
-def test_light_kappa_with_a_one_category_pair_returns_nan_and_warns():
-    ratings = [[1, 1, 1], [1, 1, 2], [1, 1, 2]]
-
-    with pytest.warns(UndefinedCoefficientWarning, match="raters 0 and 1 gave"):
-        result = light_kappa(ratings)
-
-    assert math.isnan(result.statistic)
+# --- continuous scores ------------------------------------------------------------
 
 
-def test_light_kappa_needs_two_raters_and_known_options():
-    with pytest.raises(RatingsError, match="at least two raters"):
-        light_kappa([[1], [2]])
-    with pytest.raises(ValueError, match="missing='listwise'"):
-        light_kappa([[1, 2], [2, 2]], missing="listwise")  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("function", "unit_terms"),
+    [(cohen_kappa, _cohen_kappa_unit_terms), (scott_pi, _scott_pi_unit_terms)],
+)
+def test_continuous_scores_raise_a_clear_error(function, unit_terms):
+    scores = np.random.default_rng(0).normal(size=(500, 2))
+    name = function.__name__
+
+    with pytest.raises(RatingsError, match=f"{name} treats every distinct score"):
+        function(scores)
+    with pytest.raises(RatingsError, match="use icc"):
+        unit_terms(rating_matrix(scores))
+
+
+def test_bootstrap_of_continuous_scores_raises_before_resampling():
+    # the reviewer's case: q * q table cells per call took 7 GiB
+    scores = np.random.default_rng(0).normal(size=(500, 2))
+
+    with pytest.raises(RatingsError, match="distinct scores"):
+        bootstrap(scores, "cohen_kappa", n_resamples=100, rng=1)
+
+
+def test_many_declared_levels_are_used_as_levels():
+    # scores 0..100 on 30 calls: nearly every score distinct, refused as
+    # looking continuous unless the levels are declared
+    rng = np.random.default_rng(3)
+    truth = rng.integers(0, 101, 30)
+    scores = np.clip(truth[:, None] + rng.integers(-3, 4, (30, 2)), 0, 100)
+    table = np.zeros((101, 101))
+    np.add.at(table, (scores[:, 0], scores[:, 1]), 1)
+
+    with pytest.raises(RatingsError, match="distinct scores"):
+        cohen_kappa(scores, weights="quadratic")
+    result = cohen_kappa(scores, weights="quadratic", levels=list(range(101)))
+
+    expected = cohens_kappa(table, wt="quadratic")
+    assert result.statistic == pytest.approx(expected.kappa, abs=1e-9)
 
 
 # --- unit terms ----------------------------------------------------------------
@@ -598,16 +716,14 @@ UNIT_TERM_CASES = [
         "irr_anxiety_r1r2",
         {"weights": "quadratic", "levels": list(range(1, 8))},
     ),
-    (_cohen_kappa_unit_terms, cohen_kappa, "gwet2014_ben_gerry", {"weights": "linear"}),
+    (
+        _cohen_kappa_unit_terms,
+        cohen_kappa,
+        "gwet2014_ben_gerry",
+        {"weights": "linear", "levels": list("abcde")},
+    ),
     (_scott_pi_unit_terms, scott_pi, "fce1969_table", {"weights": "linear"}),
     (_scott_pi_unit_terms, scott_pi, "gwet2014_ben_gerry", {}),
-    (_light_kappa_unit_terms, light_kappa, "fleiss1971_diagnoses", {}),
-    (
-        _light_kappa_unit_terms,
-        light_kappa,
-        "wikipedia_alpha_example",
-        {"missing": "pairwise"},
-    ),
 ]
 
 
@@ -648,7 +764,7 @@ def test_unit_terms_combine_gives_nan_without_warning_when_undefined():
     terms = _cohen_kappa_unit_terms(matrix)
 
     # the first call drawn twice: one category, chance agreement 1; no calls
-    totals = np.array([[2.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    totals = np.stack([2 * terms.terms[0], 0 * terms.terms[0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = terms.combine(totals)

@@ -16,7 +16,7 @@ from toolkit.agreement._percent import (
     _percent_agreement_unit_terms,
     percent_agreement,
 )
-from toolkit.errors import UndefinedCoefficientWarning
+from toolkit.errors import RatingsError, UndefinedCoefficientWarning
 from toolkit.scales import Scale
 
 
@@ -330,3 +330,12 @@ def test_unit_terms_combine_resamples_at_once(reference, name, options):
     direct = [percent_agreement(data.iloc[d], **options).statistic for d in drawn]
 
     np.testing.assert_allclose(combined, direct, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["pairs", "all_raters"])
+def test_one_rater_raises_and_names_the_count(method):
+    # every other coefficient refuses a single rater; this one returned NaN
+    with pytest.raises(RatingsError, match=r"at least two raters.*have 1 rater"):
+        percent_agreement([[1], [2], [3]], method=method)
+    with pytest.raises(RatingsError, match="at least two raters"):
+        _percent_agreement_unit_terms(rating_matrix([[1], [2], [3]]))

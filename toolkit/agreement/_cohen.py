@@ -1,18 +1,16 @@
-"""Kappa-type coefficients built on two-rater contingency tables.
+"""Cohen's kappa and Scott's pi: chance-corrected agreement of two raters.
 
 ``cohen_kappa`` (Cohen 1960, weighted: Cohen 1968) and ``scott_pi`` (Scott 1955)
-compare exactly two raters; ``light_kappa`` (Light 1971) averages Cohen's kappa
-over every pair of raters. All three start from the ``q x q`` table that counts
-the calls a first rater put in level ``k`` and a second rater in level ``l``.
-
-Notation (Fleiss, Cohen & Everitt 1969): ``p`` the table as proportions, ``r``
-and ``c`` its row and column margins, ``w`` the agreement weights, ``p_o`` the
-weighted observed agreement and ``p_e`` the weighted agreement expected by
-chance.
+start from the ``q x q`` table that counts the calls the first rater put in
+level ``k`` and the second rater in level ``l`` (tables, margins and the
+variance terms are in :mod:`toolkit.agreement._pair_tables`). Light's kappa,
+which averages Cohen's kappa over pairs of raters, is in
+:mod:`toolkit.agreement._light` and re-exported here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -21,9 +19,26 @@ import numpy as np
 from scipy import stats
 
 from toolkit.agreement._input import RatingMatrix, rating_matrix
+
+# Light's kappa lives in _light; these names stay importable from here
+from toolkit.agreement._light import (
+    _light_kappa_unit_terms as _light_kappa_unit_terms,
+)
+from toolkit.agreement._light import light_kappa
+from toolkit.agreement._pair_tables import (
+    _check_choice,
+    _kappa_parts,
+    _labels,
+    _margin_terms,
+    _margins,
+    _pair_table,
+    _require_categories,
+    _statistic_from_margins,
+    _undefined_reason,
+    _within_bounds,
+)
 from toolkit.agreement._result import (
     AgreementResult,
-    Interval,
     check_level,
     undefined,
     wald_interval,
@@ -39,10 +54,6 @@ Weights = str | np.ndarray | Sequence[Sequence[float]]
 WeightsBy = Literal["rank", "value"]
 
 COHEN_STANDARD_ERRORS = ("fleiss_cohen_everitt", "gwet")
-LIGHT_MISSING = ("drop_units", "pairwise")
-
-# p_e this close to 1 means every rating pair gets full credit by chance
-_CHANCE_TOLERANCE = 1e-12
 
 
 def cohen_kappa(
@@ -69,7 +80,9 @@ def cohen_kappa(
         ``"circular"``, ``"bipolar"``), or a ``q x q`` matrix of agreement
         weights with ones on the diagonal, rows and columns in the order of
         the levels. R irr's ``"equal"`` and ``"squared"`` are ``"linear"``
-        and ``"quadratic"``.
+        and ``"quadratic"``. Every kind but ``"unweighted"``, and a matrix
+        other than the identity, needs levels in a known order: numbers, or
+        text labels declared with ``levels`` or an ordinal scale.
     weights_by
         ``"rank"`` (default): levels one step apart, as R irr, psych,
         statsmodels and scikit-learn weight them. ``"value"``: spaced by the
@@ -78,13 +91,15 @@ def cohen_kappa(
     levels
         Declared levels in scale order. A level nobody used can change
         weighted kappa: between used levels it adds a step by rank. By
-        default the levels are those either rater used, as in R irr.
+        default the levels are those either rater used on the calls both
+        scored, as in R irr (a score on a call left out adds no level).
     standard_error
         ``"fleiss_cohen_everitt"`` (default): the large-sample non-null
         variance of Fleiss, Cohen & Everitt (1969) and a normal interval, as
         statsmodels (``std_kappa``), psych and SAS. ``"gwet"``: the same
         variance (Gwet 2014 writes it differently) with a Student t(n - 1)
-        interval whose upper end is capped at 1, as irrCAC ``kappa2.table``.
+        interval, as irrCAC ``kappa2.table``. Either interval is kept
+        within [-1, 1] (see Notes).
     missing
         ``"drop_units"``: calls not scored by both raters are left out (R
         irr, psych, statsmodels); the only rule a two-rater table allows.
@@ -98,13 +113,19 @@ def cohen_kappa(
         standard error of Fleiss, Cohen & Everitt (1969), as R irr
         ``kappa2`` and statsmodels (``std_kappa0``). ``details`` holds
         ``observed_agreement``, ``chance_agreement``, ``standard_error_null``,
-        ``z``, ``table`` (first rater in rows), ``categories``, ``weights``
-        and ``n_units_dropped``.
+        ``z``, ``table`` (first rater in rows), ``categories``, ``weights``,
+        ``n_units_dropped`` and ``confidence_interval_uncapped`` (the
+        interval before it is kept within [-1, 1]).
 
     Raises
     ------
     RatingsError
-        When the ratings do not have exactly two raters.
+        When the ratings do not have exactly two raters; when ordered
+        weights (or a weight matrix) meet text labels whose order is
+        unknown; when the scores look continuous (more than 20 distinct
+        scores and fewer than two scores per distinct score, or more than
+        1000): use ``icc`` or Krippendorff's alpha there, or declare
+        ``levels`` if they really are levels.
     ValueError
         For an unknown option or weight kind, a weight matrix of the wrong
         shape, or ordered weights on a nominal scale.
@@ -123,6 +144,12 @@ def cohen_kappa(
     R irr's ``kappa2`` orders numeric levels as text (``"11"`` before
     ``"3"``), which changes weighted kappa when levels have different numbers
     of digits; here numeric levels are ordered as numbers.
+
+    Kappa lies in [-1, 1], and so does the interval: its ends are capped
+    there, as the project's other coefficients cap theirs at 1. SAS,
+    statsmodels and psych print the uncapped normal interval, and irrCAC
+    caps only the upper end; ``details["confidence_interval_uncapped"]``
+    holds the interval before capping for comparison.
 
     When the raters agree on every call and use more than one level, kappa
     is 1 and the non-null standard error is 0, so the interval collapses to
@@ -157,9 +184,9 @@ def cohen_kappa(
     level = check_level(level)
     _check_choice("standard_error", standard_error, COHEN_STANDARD_ERRORS)
     _check_choice("missing", missing, ("drop_units",))
-    matrix = rating_matrix(data, levels=levels)
-    _require_two_raters(matrix, "cohen_kappa")
-    w = _agreement_weights(matrix, weights, weights_by)
+    matrix, w = _pair_levels_and_weights(
+        rating_matrix(data, levels=levels), "cohen_kappa", weights, weights_by
+    )
     options = {
         "weights": _weights_option(weights),
         "weights_by": weights_by,
@@ -184,16 +211,14 @@ def cohen_kappa(
     kappa = float(parts["kappa"][0])
     se = math.sqrt(max(float(parts["variance"][0]), 0.0))
     se_null = math.sqrt(max(float(parts["variance_null"][0]), 0.0))
-    if standard_error == "fleiss_cohen_everitt":
-        interval = wald_interval(kappa, se, level)
-    else:
-        interval = _cap_high(wald_interval(kappa, se, level, df=n_units - 1))
+    df = None if standard_error == "fleiss_cohen_everitt" else n_units - 1
+    interval = wald_interval(kappa, se, level, df=df)
 
     return AgreementResult(
         coefficient="cohen_kappa",
         statistic=kappa,
         standard_error=se,
-        confidence_interval=interval,
+        confidence_interval=_within_bounds(interval),
         n_units=n_units,
         n_raters=2,
         p_value=z_test_p_value(kappa, se_null),
@@ -207,6 +232,7 @@ def cohen_kappa(
             "categories": _labels(matrix.categories),
             "weights": w,
             "n_units_dropped": n_dropped,
+            "confidence_interval_uncapped": interval,
         },
     )
 
@@ -235,8 +261,8 @@ def scott_pi(
         weight matrix it is given; its examples build it on ranks 1..q.
     standard_error
         ``"gwet"``: Gwet's (2014) variance for two raters, as irrCAC
-        ``scott2.table``, with a Student t(n - 1) interval whose upper end is
-        capped at 1.
+        ``scott2.table``, with a Student t(n - 1) interval kept within
+        [-1, 1] (irrCAC caps only the upper end, at 1).
     missing
         ``"drop_units"``: calls not scored by both raters are left out.
     level
@@ -249,12 +275,15 @@ def scott_pi(
         Student t(n - 1), as irrCAC's functions for raw ratings (its table
         functions print the one-sided value). ``details`` holds
         ``observed_agreement``, ``chance_agreement``, ``table``,
-        ``categories``, ``weights`` and ``n_units_dropped``.
+        ``categories``, ``weights``, ``n_units_dropped`` and
+        ``confidence_interval_uncapped``.
 
     Raises
     ------
     RatingsError
-        When the ratings do not have exactly two raters.
+        When the ratings do not have exactly two raters, ordered weights
+        meet text labels whose order is unknown, or the scores look
+        continuous (as for :func:`cohen_kappa`).
     ValueError
         For an unknown option or weight kind.
 
@@ -293,9 +322,9 @@ def scott_pi(
     level = check_level(level)
     _check_choice("standard_error", standard_error, ("gwet",))
     _check_choice("missing", missing, ("drop_units",))
-    matrix = rating_matrix(data, levels=levels)
-    _require_two_raters(matrix, "scott_pi")
-    w = _agreement_weights(matrix, weights, weights_by)
+    matrix, w = _pair_levels_and_weights(
+        rating_matrix(data, levels=levels), "scott_pi", weights, weights_by
+    )
     options = {
         "weights": _weights_option(weights),
         "weights_by": weights_by,
@@ -318,7 +347,7 @@ def scott_pi(
 
     statistic, observed, chance, variance = _scott_parts(table, w)
     se = math.sqrt(max(variance, 0.0))
-    interval = _cap_high(wald_interval(statistic, se, level, df=n_units - 1))
+    interval = wald_interval(statistic, se, level, df=n_units - 1)
     p_value = math.nan
     if se > 0:
         p_value = float(2 * stats.t.sf(abs(statistic / se), n_units - 1))
@@ -327,7 +356,7 @@ def scott_pi(
         coefficient="scott_pi",
         statistic=statistic,
         standard_error=se,
-        confidence_interval=interval,
+        confidence_interval=_within_bounds(interval),
         n_units=n_units,
         n_raters=2,
         p_value=p_value,
@@ -339,143 +368,7 @@ def scott_pi(
             "categories": _labels(matrix.categories),
             "weights": w,
             "n_units_dropped": n_dropped,
-        },
-    )
-
-
-def light_kappa(
-    data: Any,
-    *,
-    missing: Literal["drop_units", "pairwise"] = "drop_units",
-    standard_error: Literal["delta"] = "delta",
-    level: float = 0.95,
-) -> AgreementResult:
-    """Light's kappa: the mean of Cohen's kappa over every pair of raters.
-
-    Parameters
-    ----------
-    data
-        Units x raters ratings, two raters or more (see :func:`cohen_kappa`).
-    missing
-        ``"drop_units"`` (default): only calls scored by every rater count,
-        as R irr ``kappam.light``. ``"pairwise"``: each pair of raters uses
-        the calls both scored, as psy ``lkappa``.
-    standard_error
-        ``"delta"``: large-sample (delta-method) standard error. Each pair's
-        kappa is linearised as in Fleiss, Cohen & Everitt (1969), the
-        per-call terms are averaged over pairs, and the variance is that of
-        the average; it accounts for pairs sharing calls and reduces to the
-        Fleiss-Cohen-Everitt standard error for two raters. The interval is
-        normal.
-    level
-        Confidence level of the interval.
-
-    Returns
-    -------
-    AgreementResult
-        ``p_value`` is R irr's z test (see Notes); NaN where that test is
-        undefined or with ``missing="pairwise"``. ``details`` holds
-        ``pair_kappas`` (a dict keyed by pairs of rater labels), ``z``,
-        ``standard_error_null`` (irr's), ``test`` and ``n_units_dropped``.
-
-    Raises
-    ------
-    RatingsError
-        When there are fewer than two raters.
-    ValueError
-        For an unknown option.
-
-    Warns
-    -----
-    UndefinedCoefficientWarning
-        When a pair of raters has fewer than two calls in common, or both of
-        its raters used one and the same level.
-
-    Notes
-    -----
-    Kappas are unweighted, as in R irr. R irr's test, reproduced here and
-    named ``"irr_light"`` in ``details["test"]``: with ``P`` pairs of raters,
-    ``n`` calls and ``p_e`` each pair's chance agreement, it sets
-    ``chance = 1 - P * prod(1 - p_e)``, ``se = sqrt(chance / (n (1 - chance)))``
-    and ``z = kappa / se``. That chance term can fall below 0 (often with three
-    or four raters), and R irr then returns NaN; so does this function. It
-    is not a standard result from Light (1971); prefer the interval.
-
-    References
-    ----------
-    Light, R. J. (1971). Measures of response agreement for qualitative data:
-    some generalizations and alternatives. *Psychological Bulletin*, 76,
-    365-377.
-    Conger, A. J. (1980). Integration and generalization of kappas for
-    multiple raters. *Psychological Bulletin*, 88, 322-328.
-
-    Examples
-    --------
-    Three raters: the first two agree on every call (kappa 1), the third
-    agrees with them on half the calls, no better than chance (kappa 0):
-
-    >>> ratings = [[1, 1, 1], [1, 1, 2], [2, 2, 2], [2, 2, 1]]
-    >>> result = light_kappa(ratings)
-    >>> round(result.statistic, 4)
-    0.3333
-    >>> [round(k, 4) for k in result.details["pair_kappas"].values()]
-    [1.0, 0.0, 0.0]
-    """
-    level = check_level(level)
-    _check_choice("missing", missing, LIGHT_MISSING)
-    _check_choice("standard_error", standard_error, ("delta",))
-    matrix = rating_matrix(data)
-    if matrix.n_raters < 2:
-        raise RatingsError(
-            f"light_kappa needs at least two raters; the ratings have "
-            f"{matrix.n_raters} rater(s) ({_labels(matrix.raters)!r})"
-        )
-    options = {"missing": missing, "standard_error": standard_error}
-
-    pairs = _rater_pairs(matrix.n_raters)
-    tables, in_pair, n_dropped = _pair_tables(matrix, pairs, missing)
-    n_units = int(in_pair.any(axis=1).sum())
-    w = np.eye(matrix.n_categories)
-    raters = [_label(rater) for rater in matrix.raters]
-    for (i, j), table in zip(pairs, tables, strict=True):
-        names = f"raters {raters[i]!r} and {raters[j]!r}"
-        reason = _undefined_reason(table, w, matrix, names)
-        if reason is not None:
-            return undefined(
-                "light_kappa",
-                reason,
-                n_units=n_units,
-                n_raters=matrix.n_raters,
-                level=level,
-                options=options,
-            )
-
-    parts = _kappa_parts(tables, w)
-    pair_kappas = parts["kappa"]
-    statistic = float(pair_kappas.mean())
-    se = _light_delta_se(matrix, pairs, in_pair, parts)
-    se_null, z, p_value = math.nan, math.nan, math.nan
-    if missing == "drop_units":
-        se_null, z, p_value = _irr_light_test(statistic, parts, n_units)
-
-    return AgreementResult(
-        coefficient="light_kappa",
-        statistic=statistic,
-        standard_error=se,
-        confidence_interval=wald_interval(statistic, se, level),
-        n_units=n_units,
-        n_raters=matrix.n_raters,
-        p_value=p_value,
-        options=options,
-        details={
-            "pair_kappas": {
-                (raters[i], raters[j]): float(k)
-                for (i, j), k in zip(pairs, pair_kappas, strict=True)
-            },
-            "z": z,
-            "standard_error_null": se_null,
-            "test": "irr_light" if missing == "drop_units" else None,
-            "n_units_dropped": n_dropped,
+            "confidence_interval_uncapped": interval,
         },
     )
 
@@ -492,23 +385,21 @@ def _cohen_kappa_unit_terms(
     standard_error: str = "fleiss_cohen_everitt",
     missing: str = "drop_units",
 ) -> UnitTerms:
-    """One-hot ``q * q`` table cell per call; combine gives kappa.
+    """Per call: its agreement weight, both raters' levels and a call count.
 
     Takes the options of :func:`cohen_kappa` except ``level``; ``levels``
     is already in ``matrix`` and the standard error does not change the
     statistic. One row per unit of ``matrix``; calls not scored by both
-    raters have a row of zeros.
+    raters have a row of zeros. ``2q + 2`` columns (see
+    :func:`toolkit.agreement._pair_tables._margin_terms`).
     """
     _check_choice("standard_error", standard_error, COHEN_STANDARD_ERRORS)
     _check_choice("missing", missing, ("drop_units",))
-    _require_two_raters(matrix, "cohen_kappa")
-    w = _agreement_weights(matrix, weights, weights_by)
-    terms = _one_hot_cells(matrix, [(0, 1)], np.ones(matrix.n_units, bool))
-    q = matrix.n_categories
+    matrix, w = _pair_levels_and_weights(matrix, "cohen_kappa", weights, weights_by)
+    terms = _margin_terms(matrix, [(0, 1)], np.ones(matrix.n_units, bool), w)
 
     def combine(totals: np.ndarray) -> np.ndarray:
-        tables = np.asarray(totals, dtype=float).reshape(*np.shape(totals)[:-1], q, q)
-        return _kappa_statistic(tables, w)
+        return _statistic_from_margins(totals, w, 1)[..., 0]
 
     return UnitTerms(terms=terms, combine=combine)
 
@@ -522,165 +413,19 @@ def _scott_pi_unit_terms(
     standard_error: str = "gwet",
     missing: str = "drop_units",
 ) -> UnitTerms:
-    """One-hot ``q * q`` table cell per call; combine gives Scott's pi."""
+    """The terms of :func:`_cohen_kappa_unit_terms`; combine gives Scott's pi."""
     _check_choice("standard_error", standard_error, ("gwet",))
     _check_choice("missing", missing, ("drop_units",))
-    _require_two_raters(matrix, "scott_pi")
-    w = _agreement_weights(matrix, weights, weights_by)
-    terms = _one_hot_cells(matrix, [(0, 1)], np.ones(matrix.n_units, bool))
-    q = matrix.n_categories
+    matrix, w = _pair_levels_and_weights(matrix, "scott_pi", weights, weights_by)
+    terms = _margin_terms(matrix, [(0, 1)], np.ones(matrix.n_units, bool), w)
 
     def combine(totals: np.ndarray) -> np.ndarray:
-        tables = np.asarray(totals, dtype=float).reshape(*np.shape(totals)[:-1], q, q)
-        return _scott_statistic(tables, w)
+        return _statistic_from_margins(totals, w, 1, scott=True)[..., 0]
 
     return UnitTerms(terms=terms, combine=combine)
 
 
-def _light_kappa_unit_terms(
-    matrix: RatingMatrix,
-    *,
-    missing: str = "drop_units",
-    standard_error: str = "delta",
-) -> UnitTerms:
-    """One-hot table cell per call and pair (``n_pairs * q * q`` columns)."""
-    _check_choice("missing", missing, LIGHT_MISSING)
-    _check_choice("standard_error", standard_error, ("delta",))
-    pairs = _rater_pairs(matrix.n_raters)
-    keep = np.asarray(matrix.present.all(axis=1) | (missing == "pairwise"))
-    terms = _one_hot_cells(matrix, pairs, keep)
-    q, n_pairs = matrix.n_categories, len(pairs)
-    w = np.eye(q)
-
-    def combine(totals: np.ndarray) -> np.ndarray:
-        tables = np.asarray(totals, dtype=float).reshape(
-            *np.shape(totals)[:-1], n_pairs, q, q
-        )
-        return _kappa_statistic(tables, w).mean(axis=-1)
-
-    return UnitTerms(terms=terms, combine=combine)
-
-
-# --- tables ---------------------------------------------------------------
-
-
-def _rater_pairs(n_raters: int) -> list[tuple[int, int]]:
-    first, second = np.triu_indices(n_raters, 1)
-    return [(int(i), int(j)) for i, j in zip(first, second, strict=True)]
-
-
-def _pair_table(matrix: RatingMatrix) -> tuple[np.ndarray, int]:
-    """Contingency table of raters 0 (rows) and 1, and the calls left out."""
-    tables, in_pair, _ = _pair_tables(matrix, [(0, 1)], "drop_units")
-    return tables[0], matrix.n_units - int(in_pair.sum())
-
-
-def _pair_tables(
-    matrix: RatingMatrix, pairs: list[tuple[int, int]], missing: str
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """``(n_pairs, q, q)`` tables, which calls each pair uses, calls left out."""
-    first = np.array([i for i, _ in pairs])
-    second = np.array([j for _, j in pairs])
-    a, b = matrix.codes[:, first], matrix.codes[:, second]
-    complete = np.asarray(matrix.present.all(axis=1))
-    in_pair = (a >= 0) & (b >= 0) & (complete | (missing == "pairwise"))[:, None]
-
-    # count the cells of every pair's table at once
-    q = matrix.n_categories
-    cell = np.arange(len(pairs))[None, :] * q * q + a * q + b
-    counts = np.bincount(cell[in_pair], minlength=len(pairs) * q * q)
-    n_dropped = matrix.n_units - int(in_pair.any(axis=1).sum())
-    return counts.reshape(len(pairs), q, q), in_pair, n_dropped
-
-
-def _one_hot_cells(
-    matrix: RatingMatrix, pairs: list[tuple[int, int]], keep: np.ndarray
-) -> np.ndarray:
-    """``(n_units, n_pairs * q * q)``: a one in each call's cell of each pair."""
-    q = matrix.n_categories
-    first = np.array([i for i, _ in pairs])
-    second = np.array([j for _, j in pairs])
-    a, b = matrix.codes[:, first], matrix.codes[:, second]
-    in_pair = (a >= 0) & (b >= 0) & keep[:, None]
-
-    terms = np.zeros((matrix.n_units, len(pairs) * q * q))
-    units, pair = np.nonzero(in_pair)
-    terms[units, pair * q * q + a[in_pair] * q + b[in_pair]] = 1.0
-    return terms
-
-
-# --- the coefficients from tables -----------------------------------------
-
-
-def _margins(tables: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Calls, proportions, row and column margins of ``(..., q, q)`` tables."""
-    n = tables.sum(axis=(-2, -1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = tables / n[..., None, None]
-    return n, p, p.sum(axis=-1), p.sum(axis=-2)
-
-
-def _kappa_statistic(tables: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Kappa of ``(..., q, q)`` count tables; NaN where undefined."""
-    n, p, r, c = _margins(tables)
-    observed = (p * w).sum(axis=(-2, -1))
-    chance = np.einsum("...i,ij,...j->...", r, w, c)
-    return _chance_corrected(observed, chance, n)
-
-
-def _scott_statistic(tables: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Scott's pi of ``(..., q, q)`` count tables; NaN where undefined."""
-    n, p, r, c = _margins(tables)
-    m = (r + c) / 2
-    observed = (p * w).sum(axis=(-2, -1))
-    chance = np.einsum("...i,ij,...j->...", m, w, m)
-    return _chance_corrected(observed, chance, n)
-
-
-def _chance_corrected(
-    observed: np.ndarray, chance: np.ndarray, n: np.ndarray
-) -> np.ndarray:
-    defined = (n >= 2) & (np.abs(1 - chance) > _CHANCE_TOLERANCE)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(defined, (observed - chance) / (1 - chance), np.nan)
-
-
-def _kappa_parts(tables: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
-    """Kappa of ``(n_pairs, q, q)`` defined tables with its FCE (1969) terms.
-
-    ``influence[t, k, l]`` is ``n`` times the change in kappa when one call
-    in cell ``(k, l)`` is added (to first order): the non-null variance is
-    ``sum(table * influence**2) / n**2``.
-    """
-    n, p, r, c = _margins(tables.astype(float))
-    observed = (p * w).sum(axis=(-2, -1))
-    chance = np.einsum("ti,ij,tj->t", r, w, c)
-    kappa = (observed - chance) / (1 - chance)
-
-    # w_bar[k] over the second rater's margin, w_bar[l] over the first's
-    w_row = np.einsum("kl,tl->tk", w, c)
-    w_col = np.einsum("kl,tk->tl", w, r)
-    spread = w_row[:, :, None] + w_col[:, None, :]
-    shrink = (1 - kappa)[:, None, None]
-    h = (w - shrink * spread) / (1 - chance)[:, None, None]
-    influence = h - (p * h).sum(axis=(-2, -1))[:, None, None]
-    variance = (tables * influence**2).sum(axis=(-2, -1)) / n**2
-
-    # null variance: the same terms under independent margins
-    independent = r[:, :, None] * c[:, None, :]
-    variance_null = (
-        (independent * (w - spread) ** 2).sum(axis=(-2, -1)) - chance**2
-    ) / (n * (1 - chance) ** 2)
-
-    return {
-        "kappa": kappa,
-        "observed": observed,
-        "chance": chance,
-        "n": n,
-        "influence": influence,
-        "variance": variance,
-        "variance_null": variance_null,
-    }
+# --- Scott's pi from its table ----------------------------------------------
 
 
 def _scott_parts(table: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
@@ -699,67 +444,40 @@ def _scott_parts(table: np.ndarray, w: np.ndarray) -> tuple[float, float, float,
     return float(pi), observed, chance, float(variance)
 
 
-def _light_delta_se(
-    matrix: RatingMatrix,
-    pairs: list[tuple[int, int]],
-    in_pair: np.ndarray,
-    parts: dict[str, np.ndarray],
-) -> float:
-    """Delta-method standard error of the mean of the pairwise kappas."""
-    first = np.array([i for i, _ in pairs])
-    second = np.array([j for _, j in pairs])
-    a = np.maximum(matrix.codes[:, first], 0)
-    b = np.maximum(matrix.codes[:, second], 0)
-
-    # each call's first-order effect on each pair's kappa, then on the mean
-    pair_index = np.arange(len(pairs))[None, :]
-    effect = parts["influence"][pair_index, a, b] / parts["n"][None, :]
-    per_call = np.where(in_pair, effect, 0.0).mean(axis=1)
-    return math.sqrt(float((per_call**2).sum()))
+# --- checks -----------------------------------------------------------------
 
 
-def _irr_light_test(
-    statistic: float, parts: dict[str, np.ndarray], n_units: int
-) -> tuple[float, float, float]:
-    """R irr ``kappam.light``'s standard error, z and p-value (see Notes)."""
-    n_pairs = len(parts["chance"])
-    chance = 1 - n_pairs * float(np.prod(1 - parts["chance"]))
-    if not 0 < chance < 1:
-        return math.nan, math.nan, math.nan
-    se = math.sqrt(chance / (n_units * (1 - chance)))
-    return se, statistic / se, z_test_p_value(statistic, se)
+def _pair_levels_and_weights(
+    matrix: RatingMatrix, coefficient: str, weights: Weights, weights_by: str
+) -> tuple[RatingMatrix, np.ndarray]:
+    """Check two raters' ratings; their levels and agreement weights."""
+    _require_two_raters(matrix, coefficient)
+    _require_categories(matrix, coefficient)
+    matrix = _levels_both_scored(matrix)
+    return matrix, _agreement_weights(matrix, weights, weights_by)
 
 
-# --- checks ---------------------------------------------------------------
+def _levels_both_scored(matrix: RatingMatrix) -> RatingMatrix:
+    """Without declared levels, keep those scored on calls both raters scored.
 
+    R irr's ``kappa2`` drops the incomplete calls first, so a score on a call
+    only one rater scored adds no level (and no step to ordered weights).
+    Such scores become missing here; their calls are left out anyway.
+    """
+    both = matrix.present.all(axis=1)
+    used = np.zeros(matrix.n_categories, dtype=bool)
+    used[matrix.codes[both].ravel()] = True
+    if matrix.declared or used.all() or not used.any():
+        return matrix
 
-def _undefined_reason(
-    table: np.ndarray,
-    w: np.ndarray,
-    matrix: RatingMatrix,
-    who: str,
-    *,
-    scott: bool = False,
-) -> str | None:
-    """Why the coefficient of ``table`` is undefined, or ``None``."""
-    n = int(table.sum())
-    if n < 2:
-        return (
-            f"fewer than two calls were scored by {who} (found {n}); score more calls"
-        )
-    statistic = _scott_statistic(table, w) if scott else _kappa_statistic(table, w)
-    if np.isfinite(statistic):
-        return None
-    used = np.flatnonzero(table.sum(axis=0) + table.sum(axis=1))
-    if len(used) == 1:
-        score = _label(matrix.categories[used[0]])
-        return (
-            f"{who} gave every call the same score {score!r}, so agreement "
-            "expected by chance is 1 and kappa is 0/0"
-        )
-    return (
-        "the weights give full credit to every pair of scores used, so "
-        "agreement expected by chance is 1"
+    new_code = np.where(used, np.cumsum(used) - 1, -1)
+    codes = np.where(matrix.present, new_code[np.maximum(matrix.codes, 0)], -1)
+    return dataclasses.replace(
+        matrix,
+        codes=codes,
+        categories=matrix.categories[used],
+        category_values=matrix.category_values[used],
+        values=np.where(codes >= 0, matrix.values, np.nan),
     )
 
 
@@ -776,29 +494,36 @@ def _require_two_raters(matrix: RatingMatrix, coefficient: str) -> None:
 def _agreement_weights(
     matrix: RatingMatrix, weights: Weights, weights_by: str
 ) -> np.ndarray:
+    """The ``q x q`` agreement weights, refusing an order the levels lack."""
     _check_choice("weights_by", weights_by, ("rank", "value"))
-    ordered = isinstance(weights, str) and weights not in ("unweighted", "identity")
-    if ordered and matrix.scale is not None and not matrix.scale.is_ordered:
-        raise ValueError(
-            f"weights={weights!r} needs ordered levels, but the scale is "
-            "nominal; use weights='unweighted' or a q x q weight matrix"
+    q = matrix.n_categories
+    if isinstance(weights, str):
+        ordered = weights not in ("unweighted", "identity")
+        if ordered and matrix.scale is not None and not matrix.scale.is_ordered:
+            raise ValueError(
+                f"weights={weights!r} needs ordered levels, but the scale is "
+                "nominal; use weights='unweighted' or a q x q weight matrix"
+            )
+        if ordered:
+            matrix.require_order(f"weights={weights!r}")
+        return weight_matrix(
+            weights,
+            matrix.category_values,
+            weights_by=weights_by,  # type: ignore[arg-type]
         )
-    if not isinstance(weights, str):
-        weights = np.asarray(weights, dtype=float)
-    return weight_matrix(
-        weights,
-        matrix.category_values,
-        weights_by=weights_by,  # type: ignore[arg-type]
-    )
 
-
-def _label(value: Any) -> Any:
-    """A rater or level label as a plain Python value (1, not np.int64(1))."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _labels(values: np.ndarray) -> list[Any]:
-    return [_label(value) for value in values]
+    # a matrix's rows follow the levels, so they need a known order
+    custom = np.asarray(weights, dtype=float)
+    if custom.shape != (q, q):
+        raise ValueError(
+            f"the weight matrix must be {q} x {q}, a row and column per level "
+            f"in order ({_labels(matrix.categories)!r}); got shape "
+            f"{custom.shape}. Without declared levels the levels are those "
+            "scored on calls both raters scored; pass levels=[...] to fix them"
+        )
+    if not np.array_equal(custom, np.eye(q)):
+        matrix.require_order("a weight matrix (its rows follow the levels)")
+    return weight_matrix(custom, matrix.category_values)
 
 
 def _weights_option(weights: Weights) -> Any:
@@ -806,16 +531,3 @@ def _weights_option(weights: Weights) -> Any:
     if isinstance(weights, str):
         return weights
     return np.asarray(weights, dtype=float).tolist()
-
-
-def _cap_high(interval: Interval) -> Interval:
-    """Cap the upper end at 1, as irrCAC does."""
-    return Interval(interval.low, min(interval.high, 1.0), interval.level)
-
-
-def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ValueError(
-            f"{name}={value!r} is not known; use one of "
-            f"{', '.join(repr(c) for c in choices)}"
-        )

@@ -31,6 +31,7 @@ from toolkit.agreement._result import (
     wald_interval,
 )
 from toolkit.agreement._terms import UnitTerms
+from toolkit.errors import RatingsError
 
 __all__ = ["percent_agreement"]
 
@@ -105,6 +106,8 @@ def percent_agreement(
 
     Raises
     ------
+    RatingsError
+        When the ratings have fewer than two raters.
     ValueError
         For an unknown option, a negative tolerance, or a tolerance on a
         nominal scale or on text labels with no declared order.
@@ -170,6 +173,7 @@ def percent_agreement(
     _check_choice("missing", missing, MISSING)
     se_method = _resolve_standard_error(standard_error, method)
     matrix = rating_matrix(data, levels=levels)
+    _require_raters(matrix)
     declared = levels is not None or (
         matrix.scale is not None and matrix.scale.levels is not None
     )
@@ -245,6 +249,7 @@ def _percent_agreement_unit_terms(
     _check_choice("method", method, METHODS)
     _check_choice("missing", missing, MISSING)
     _resolve_standard_error(standard_error, method)
+    _require_raters(matrix)
     declared = levels is not None or (
         matrix.scale is not None and matrix.scale.levels is not None
     )
@@ -339,6 +344,16 @@ def _clip(interval: Interval) -> Interval:
         high=min(max(interval.high, 0.0), 1.0),
         level=interval.level,
     )
+
+
+def _require_raters(matrix: RatingMatrix) -> None:
+    if matrix.n_raters < 2:
+        raters = [r.item() if isinstance(r, np.generic) else r for r in matrix.raters]
+        raise RatingsError(
+            f"percent_agreement needs at least two raters; the ratings have "
+            f"{matrix.n_raters} rater(s) ({raters!r}); add the other raters' "
+            "columns"
+        )
 
 
 def _resolve_standard_error(standard_error: str | None, method: str) -> str:
