@@ -11,10 +11,13 @@ MODULES = [
     "toolkit",
     "toolkit.agreement",
     "toolkit.errors",
+    "toolkit.divergence",
     "toolkit.examples",
     "toolkit.pairing",
+    "toolkit.planning",
     "toolkit.ratings",
     "toolkit.scales",
+    "toolkit.synthetic",
 ]
 
 

@@ -87,3 +87,24 @@ def test_month_plants_ai_bias_on_one_criterion():
 def test_bad_sizes_are_refused(bad):
     with pytest.raises(ValueError, match="must be a whole number"):
         calibration_round(**bad)
+
+
+def test_month_plants_the_friend_bonus_on_the_friends_calls():
+    # the friend's peer scores sit above the manager's; other reps' do not
+    gaps = {"friend": [], "others": []}
+    for seed in range(10):
+        month = monthly_scores(rng=seed)
+        wide = month.table.pivot_table(
+            index=["rep", "criterion", "call"], columns="role", values="score"
+        ).reset_index()
+        gap = wide["peer"] - wide["manager"]
+        friend = wide["rep"] == "rep_3"
+        gaps["friend"].append(gap[friend].mean())
+        gaps["others"].append(gap[~friend].mean())
+    assert np.mean(gaps["friend"]) > 0.8
+    assert abs(np.mean(gaps["others"])) < 0.2
+
+
+def test_friend_pair_outside_the_review_ring_is_refused():
+    with pytest.raises(ValueError, match=r"never meets.*reviewed by 'rep_4'"):
+        monthly_scores(friend_pairs=[("rep_2", "rep_5")])

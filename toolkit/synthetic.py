@@ -184,7 +184,7 @@ def monthly_scores(
     n_levels: int = 5,
     criteria: Sequence[str] = tuple(DEFAULT_CRITERIA),
     ai_bias: Mapping[str, float] | None = None,
-    friend_pairs: Sequence[tuple[str, str]] = (("rep_2", "rep_5"),),
+    friend_pairs: Sequence[tuple[str, str]] = (("rep_2", "rep_3"),),
     friend_bonus: float = 1.5,
     peer_noise: float = 0.3,
     manager_noise: float = 0.15,
@@ -196,10 +196,11 @@ def monthly_scores(
 
     Each rep has ``calls_per_rep`` calls; each call is scored on every
     criterion by one peer (the next rep in a ring, ``rep_k`` reviews
-    ``rep_{k+1}``), the manager and the AI. Planted: the AI scores one
-    criterion ``ai_bias`` higher (default +1.2 on the second criterion), and a
-    peer who is the reviewed rep's friend (``friend_pairs``, reviewer first)
-    scores ``friend_bonus`` higher.
+    ``rep_{k+1}``, the last reviews ``rep_1``), the manager and the AI.
+    Planted: the AI scores one criterion ``ai_bias`` higher (default +1.2 on
+    the second criterion), and a peer who is the reviewed rep's friend
+    (``friend_pairs``, (reviewer, rep) pairs of that ring) scores
+    ``friend_bonus`` higher.
 
     Returns
     -------
@@ -214,7 +215,7 @@ def monthly_scores(
     >>> sorted(month.table["role"].unique())
     ['ai', 'manager', 'peer']
     >>> month.truth.friend_pairs
-    (('rep_2', 'rep_5'),)
+    (('rep_2', 'rep_3'),)
     """
     _check_positive(n_reps=n_reps, calls_per_rep=calls_per_rep, n_levels=n_levels)
     if n_reps < 2:
@@ -226,6 +227,14 @@ def monthly_scores(
     reps = [f"rep_{k}" for k in range(1, n_reps + 1)]
     reviewer_of = {reps[(k + 1) % n_reps]: reps[k] for k in range(n_reps)}
     friends = {(a, b) for a, b in friend_pairs}
+    for reviewer, rep in friends:
+        if reviewer_of.get(rep) != reviewer:
+            raise ValueError(
+                f"friend pair ({reviewer!r}, {rep!r}) never meets: each rep_k "
+                f"reviews rep_(k+1), so {rep!r} is reviewed by "
+                f"{reviewer_of.get(rep)!r}; name pairs as (reviewer, rep) from "
+                "that ring"
+            )
     days = pd.date_range(f"{month}-01", periods=20, freq="B")
 
     rows: list[dict[str, Any]] = []
