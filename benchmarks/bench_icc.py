@@ -3,7 +3,8 @@
 1,000 calls x 10 raters, normal scores with a call effect and rater offsets.
 Each timing is the median over several runs of the time per call; pingouin gets
 the long table it needs, we get the wide matrix (and, separately, the wide
-DataFrame). Run by hand:
+DataFrame). Our scores go through ``rating_matrix`` like every coefficient's;
+its share is timed on its own. Run by hand:
 
     /work/venv/bin/python benchmarks/bench_icc.py
 """
@@ -19,6 +20,7 @@ import pandas as pd
 import pingouin
 
 from toolkit.agreement._icc import icc, icc_table
+from toolkit.agreement._input import RatingMatrix, rating_matrix
 from toolkit.agreement._result import AgreementResult
 
 N_UNITS = 1_000
@@ -59,6 +61,9 @@ def main() -> None:
     def ours_table() -> pd.DataFrame:
         return icc_table(scores)
 
+    def ours_input() -> RatingMatrix:
+        return rating_matrix(scores)
+
     def theirs() -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -75,12 +80,14 @@ def main() -> None:
     t_ours = _median_seconds(ours, 200)
     t_frame = _median_seconds(ours_frame, 50)
     t_table = _median_seconds(ours_table, 50)
+    t_input = _median_seconds(ours_input, 200)
     t_theirs = _median_seconds(theirs, 5)
 
     print(f"ICC on {N_UNITS:,} calls x {N_RATERS} raters, median of {RUNS} runs")
     print(f"  ours  icc(ndarray), ICC(A,1)       {t_ours * 1e3:8.3f} ms")
     print(f"  ours  icc(wide DataFrame)           {t_frame * 1e3:8.3f} ms")
     print(f"  ours  icc_table (all six forms)     {t_table * 1e3:8.3f} ms")
+    print(f"    of which rating_matrix(ndarray)   {t_input * 1e3:8.3f} ms")
     print(f"  pingouin intraclass_corr (six)      {t_theirs * 1e3:8.3f} ms")
     print(f"  ratio pingouin / icc(ndarray)       {t_theirs / t_ours:8.1f} x")
     print(f"  ratio pingouin / icc(DataFrame)     {t_theirs / t_frame:8.1f} x")

@@ -274,11 +274,20 @@ def test_icc_drops_calls_with_a_missing_score_and_counts_them():
     assert result.n_units == 10
 
 
-def test_icc_missing_raise_names_the_first_incomplete_call():
-    scores = _random_scores(3, n_units=6, n_raters=3)
-    scores[4, 1] = np.nan
-    with pytest.raises(RatingsError, match=r"1 call\(s\) .* row 4"):
+def test_icc_missing_raise_names_the_first_incomplete_call_by_its_label():
+    scores = pd.DataFrame(
+        _random_scores(3, n_units=6, n_raters=3),
+        index=[f"c{i}" for i in range(1, 7)],
+        columns=["Ann", "Bo", "Cy"],
+    )
+    scores.loc["c5", "Bo"] = np.nan
+    scores.loc["c6", "Ann"] = np.nan
+    with pytest.raises(
+        RatingsError, match=r"2 call\(s\) .* first is call 'c5', .* rater 'Bo'"
+    ):
         icc(scores, missing="raise")
+    with pytest.raises(RatingsError, match=r"first is call 4, .* rater 1"):
+        icc(scores.to_numpy()[[0, 1, 2, 3, 4]], missing="raise")
 
 
 def test_icc_does_not_change_when_every_score_moves():
@@ -435,8 +444,9 @@ def test_icc_identical_raters_is_one_with_interval_one(form):
     ],
 )
 def test_icc_bad_option_raises_value_error(options, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message) as raised:
         icc([[1, 2], [3, 4], [5, 5]], **options)
+    assert not isinstance(raised.value, RatingsError)  # the option, not the data
 
 
 def test_icc_available_missing_rule_is_not_implemented():
@@ -445,7 +455,7 @@ def test_icc_available_missing_rule_is_not_implemented():
 
 
 def test_icc_one_rater_raises():
-    with pytest.raises(ValueError, match="at least two raters"):
+    with pytest.raises(RatingsError, match="at least two raters"):
         icc([[1], [2], [3]])
 
 
@@ -453,13 +463,45 @@ def test_icc_nominal_scale_raises(reference):
     ratings = CriterionRatings(
         "greeting", Scale("nominal"), reference("shrout_fleiss1979")
     )
-    with pytest.raises(ValueError, match="scale is nominal"):
+    with pytest.raises(RatingsError, match="scale is nominal"):
         icc(ratings)
 
 
-def test_icc_unordered_labels_raise_type_error():
-    with pytest.raises(TypeError, match="labels with no declared order"):
-        icc([["low", "high"], ["high", "high"], ["low", "low"]])
+def test_icc_unordered_labels_raise_and_point_to_levels():
+    labels = [["low", "high"], ["high", "high"], ["low", "low"]]
+    with pytest.raises(RatingsError, match=r"order is unknown; pass levels=") as raised:
+        icc(labels)
+    # the message names only options icc accepts
+    assert "scale=" not in str(raised.value)
+    assert icc(labels, levels=["low", "high"]).statistic == pytest.approx(
+        icc([[1, 2], [2, 2], [1, 1]]).statistic, rel=1e-15
+    )
+
+
+def test_icc_text_levels_count_as_their_ranks_in_declared_order():
+    labels = [["poor", "good"], ["fair", "good"], ["poor", "fair"], ["good", "good"]]
+    ranks = [[1, 3], [2, 3], [1, 2], [3, 3]]
+    table = icc_table(labels, levels=["poor", "fair", "good"])
+    expected = icc_table(ranks)
+    pd.testing.assert_series_equal(table["statistic"], expected["statistic"])
+
+
+def test_icc_score_outside_levels_raises():
+    with pytest.raises(RatingsError, match=r"score 6(\.0)? .* not among the declared"):
+        icc([[1, 2], [3, 6], [5, 5]], levels=[1, 2, 3, 4, 5])
+
+
+def test_icc_infinite_score_raises():
+    # rating_matrix refuses it; the old fast path let inf reach the formulas
+    scores = np.array([[1.0, 2.0], [3.0, np.inf], [5.0, 5.0]])
+    with pytest.raises(RatingsError, match="is infinite"):
+        icc(scores)
+
+
+def test_icc_numeric_text_equals_numbers(reference):
+    scores = reference("shrout_fleiss1979")
+    as_text = scores.astype(str)
+    assert icc(as_text).statistic == icc(scores).statistic
 
 
 def test_module_exports_exist():

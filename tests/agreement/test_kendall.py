@@ -12,7 +12,7 @@ from scipy import stats
 
 from toolkit.agreement import _kendall
 from toolkit.agreement._kendall import _kendall_w_batch, kendall_w
-from toolkit.errors import UndefinedCoefficientWarning
+from toolkit.errors import RatingsError, UndefinedCoefficientWarning
 from toolkit.ratings import CriterionRatings
 from toolkit.scales import Scale
 
@@ -205,24 +205,36 @@ def test_kendall_w_correct_ties_must_be_bool():
 
 
 def test_kendall_w_bad_level_raises():
-    with pytest.raises(ValueError, match=r"level=1\.5 is not a confidence level"):
+    with pytest.raises(ValueError, match=r"level=1\.5 is not a confidence level") as e:
         kendall_w([[1, 2], [2, 1]], level=1.5)
+    assert not isinstance(e.value, RatingsError)  # the option, not the data
 
 
 def test_kendall_w_one_rater_raises():
-    with pytest.raises(ValueError, match="at least two raters"):
+    with pytest.raises(RatingsError, match="at least two raters"):
         kendall_w([[1], [2], [3]])
 
 
 def test_kendall_w_nominal_scale_raises(reference):
     ratings = CriterionRatings("greeting", Scale("nominal"), reference("irr_anxiety"))
-    with pytest.raises(ValueError, match="scale is nominal"):
+    with pytest.raises(RatingsError, match="scale is nominal"):
         kendall_w(ratings)
 
 
-def test_kendall_w_unordered_labels_raise_type_error():
-    with pytest.raises(TypeError, match="labels with no declared order"):
-        kendall_w([["low", "high"], ["high", "high"], ["low", "low"]])
+def test_kendall_w_unordered_labels_raise_and_point_to_levels():
+    labels = [["low", "high"], ["high", "high"], ["low", "low"], ["high", "low"]]
+    with pytest.raises(RatingsError, match=r"order is unknown; pass levels=") as e:
+        kendall_w(labels)
+    # the message names only options kendall_w accepts
+    assert "scale=" not in str(e.value)
+    assert kendall_w(labels, levels=["low", "high"]).statistic == pytest.approx(
+        kendall_w([[1, 2], [2, 2], [1, 1], [2, 1]]).statistic, rel=1e-15
+    )
+
+
+def test_kendall_w_score_outside_levels_raises():
+    with pytest.raises(RatingsError, match="not among the declared levels"):
+        kendall_w([["low", "mid"], ["mid", "top"]], levels=["low", "mid", "high"])
 
 
 def test_module_exports_exist():

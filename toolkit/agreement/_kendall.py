@@ -8,6 +8,7 @@ as far as they can and W = 1; if the orders are unrelated, W is near 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from toolkit.agreement._result import (
     check_level,
     undefined,
 )
+from toolkit.errors import RatingsError
 
 __all__ = ["kendall_w"]
 
@@ -28,6 +30,7 @@ def kendall_w(
     data: Any,
     *,
     correct_ties: bool = True,
+    levels: Sequence[Any] | None = None,
     level: float = 0.95,
 ) -> AgreementResult:
     """Kendall's W: agreement of raters on the order of the calls.
@@ -43,6 +46,12 @@ def kendall_w(
         1948), as R irr ``kendall(ratings, correct=TRUE)``. ``False``: the
         uncorrected W of irr's default ``correct=FALSE``, which is too small
         when raters give tied scores, as raters on a short scale always do.
+    levels
+        The scale's levels, lowest first; needed when the scores are text
+        labels (``["poor", "fair", "good"]``), which have no order of their
+        own. A score outside the levels raises ``RatingsError``. ``None``
+        (default): the scale's levels of a ``CriterionRatings``, else the
+        scores as numbers.
     level
         Confidence level of the interval (which is NaN, see Notes); kept so
         every coefficient takes the same arguments.
@@ -58,11 +67,14 @@ def kendall_w(
 
     Raises
     ------
+    RatingsError
+        A ``ValueError`` about the scores: fewer than two raters, a nominal
+        scale, text labels with no declared order, or a score outside
+        ``levels``.
     ValueError
-        For fewer than two raters or a nominal scale.
+        For a ``level`` out of range.
     TypeError
-        For scores that are labels with no declared order, or a
-        ``correct_ties`` that is not a bool.
+        For a ``correct_ties`` that is not a bool.
 
     Warns
     -----
@@ -109,7 +121,7 @@ def kendall_w(
     """
     level = check_level(level)
     _check_correct_ties(correct_ties)
-    matrix = rating_matrix(data)
+    matrix = rating_matrix(data, levels=levels)
     values = _ordered_values(matrix)
     options = {"correct_ties": correct_ties, "missing": "drop_units"}
 
@@ -226,20 +238,15 @@ def _check_correct_ties(correct_ties: Any) -> None:
 def _ordered_values(matrix: RatingMatrix) -> np.ndarray:
     """Scores whose order means something; reject nominal and unordered labels."""
     if matrix.n_raters < 2:
-        raise ValueError(
+        raise RatingsError(
             f"data has {matrix.n_raters} rater column(s); Kendall's W needs at "
             "least two raters who scored the same calls"
         )
     if matrix.scale is not None and not matrix.scale.is_ordered:
-        raise ValueError(
+        raise RatingsError(
             "the scale is nominal, so the scores have no order to agree on; use "
             "fleiss_kappa or krippendorff_alpha(..., metric='nominal'), or "
             "declare the criterion ordinal"
         )
-    if not matrix.numeric and matrix.scale is None:
-        raise TypeError(
-            "the scores are labels with no declared order "
-            f"({list(matrix.categories)[:5]!r}); pass numbers, or "
-            "scale='ordinal' with levels=[...] in order"
-        )
+    matrix.require_order("Kendall's W")
     return matrix.values
