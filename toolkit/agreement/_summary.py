@@ -255,7 +255,10 @@ def _row(
             notes.append(f"{left_out} call(s) left out (missing or single ratings)")
         if result.n_units < _FEW_CALLS:
             notes.append(f"only {result.n_units} calls: the interval is rough")
-        if np.isnan(result.confidence_interval.low):
+        interval_note = result.details.get("interval_note")
+        if interval_note:
+            notes.append(str(interval_note))
+        elif np.isnan(result.confidence_interval.low):
             notes.append("no analytic interval: use --bootstrap")
         undefined_resamples = result.details.get("n_undefined_resamples", 0)
         if undefined_resamples:
