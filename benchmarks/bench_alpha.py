@@ -29,10 +29,8 @@ from typing import Literal
 import krippendorff
 import numpy as np
 
-from toolkit.agreement._alpha import (
-    _krippendorff_alpha_unit_terms,
-    krippendorff_alpha,
-)
+from toolkit.agreement._alpha import krippendorff_alpha
+from toolkit.agreement._alpha_resample import _krippendorff_alpha_unit_terms
 from toolkit.agreement._bootstrap import bootstrap
 from toolkit.agreement._input import rating_matrix
 

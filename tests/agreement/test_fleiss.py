@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import tracemalloc
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,7 @@ from toolkit.agreement import _fleiss
 from toolkit.agreement._fleiss import _fleiss_kappa_unit_terms, fleiss_kappa
 from toolkit.agreement._input import rating_matrix
 from toolkit.errors import RatingsError, UndefinedCoefficientWarning
+from toolkit.scales import Scale
 
 nan = math.nan
 
@@ -340,6 +343,75 @@ def test_options_are_recorded():
     assert result.options["weights"] == "linear"
     assert result.options["standard_error"] == "gwet"
     assert result.coefficient == "fleiss_kappa"
+
+
+# --- labels without an order, and continuous scores ----------------------------
+
+# ordered labels given without their order: sorted as text they would be
+# high < low < medium
+LABELS = [
+    ["low", "medium"], ["medium", "medium"], ["high", "high"], ["low", "low"],
+    ["high", "medium"], ["medium", "low"],
+]  # fmt: skip
+CODES = [[{"low": 1, "medium": 2, "high": 3}[s] for s in row] for row in LABELS]
+
+
+# partial credit between neighbours, in the order the rows are given
+NEIGHBOURS = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.5], [0.0, 0.5, 1.0]])
+
+
+@pytest.mark.parametrize("weights", ["linear", "quadratic", NEIGHBOURS])
+def test_weighted_kappa_on_labels_without_levels_raises(weights):
+    with pytest.raises(
+        RatingsError, match=r"fleiss_kappa.* needs ordered levels.*levels=\["
+    ):
+        fleiss_kappa(LABELS, weights=weights)
+    with pytest.raises(RatingsError, match="needs ordered levels"):
+        _fleiss_kappa_unit_terms(rating_matrix(LABELS), weights=weights)
+
+
+def test_weighted_kappa_on_a_nominal_scale_raises():
+    criterion = SimpleNamespace(
+        matrix=pd.DataFrame(CODES), scale=Scale("nominal", levels=[1, 2, 3])
+    )
+
+    with pytest.raises(ValueError, match="the scale is nominal"):
+        fleiss_kappa(criterion, weights="linear")
+    assert fleiss_kappa(criterion).statistic == pytest.approx(
+        fleiss_kappa(CODES).statistic, abs=1e-15
+    )
+
+
+def test_weighted_kappa_on_labels_with_levels_weighs_their_ranks():
+    labelled = fleiss_kappa(
+        LABELS, weights="quadratic", levels=["low", "medium", "high"]
+    )
+    ranked = fleiss_kappa(CODES, weights="quadratic")
+
+    assert labelled.statistic == pytest.approx(ranked.statistic, abs=1e-15)
+    assert labelled.standard_error == pytest.approx(ranked.standard_error, abs=1e-15)
+
+
+def test_unweighted_kappa_on_labels_needs_no_order():
+    assert fleiss_kappa(LABELS).statistic == pytest.approx(
+        fleiss_kappa(CODES).statistic, abs=1e-15
+    )
+
+
+def test_continuous_scores_raise_before_building_category_arrays():
+    # 10,000 calls x 5 raters of normal scores: 50,000 categories, whose
+    # q x q weights alone would take 20 GB
+    scores = np.random.default_rng(0).normal(size=(10_000, 5))
+
+    tracemalloc.start()
+    with pytest.raises(RatingsError, match="fleiss_kappa treats every distinct"):
+        fleiss_kappa(scores)
+    with pytest.raises(RatingsError, match="fleiss_kappa treats every distinct"):
+        _fleiss_kappa_unit_terms(rating_matrix(scores))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
+    assert peak < 50e6
 
 
 # --- undefined cases and bad input --------------------------------------------

@@ -1,9 +1,14 @@
 """Gwet's AC1/AC2, Brennan-Prediger and Conger's kappa against irrCAC, R irr
-(pyirr) and statsmodels."""
+(pyirr) and statsmodels.
+
+The three share one estimate (``toolkit.agreement._chance``) and are tested
+together here; what is Conger's own is in ``test_conger.py``.
+"""
 
 from __future__ import annotations
 
 import math
+import tracemalloc
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,11 +20,12 @@ from pyirr import kappam_fleiss
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from toolkit.agreement import _gwet
+from toolkit.agreement import _conger, _gwet
 from toolkit.agreement._gwet import (
     _brennan_prediger_unit_terms,
     _conger_kappa_unit_terms,
     _gwet_ac1_unit_terms,
+    _gwet_ac2_unit_terms,
     _gwet_ac_unit_terms,
     brennan_prediger,
     conger_kappa,
@@ -28,6 +34,7 @@ from toolkit.agreement._gwet import (
     gwet_ac2,
 )
 from toolkit.agreement._input import rating_matrix
+from toolkit.agreement._registry import coefficient_spec
 from toolkit.errors import RatingsError, UndefinedCoefficientWarning
 from toolkit.scales import Scale
 
@@ -429,15 +436,6 @@ def test_weights_by_rank_equals_value_weights_on_rank_codes():
     assert by_rank.standard_error == pytest.approx(on_ranks.standard_error, abs=1e-12)
 
 
-def test_conger_leaves_out_a_rater_without_ratings():
-    with_idle = [[*row, nan] for row in RAW4RATERS]
-
-    result = conger_kappa(with_idle)
-
-    assert result.n_raters == 4
-    assert result.statistic == pytest.approx(conger_kappa(RAW4RATERS).statistic)
-
-
 def test_drop_units_uses_complete_calls_only():
     complete = UNEVEN.dropna()
 
@@ -447,6 +445,134 @@ def test_drop_units_uses_complete_calls_only():
     expected = brennan_prediger(complete, levels=[1, 2, 4, 7])
     assert result.statistic == pytest.approx(expected.statistic, abs=1e-15)
     assert result.options["missing"] == "drop_units"
+
+
+# --- gwet_ac2's default weights ------------------------------------------------
+
+
+def test_gwet_ac2_defaults_to_quadratic_weights_as_irrcac_weighting_vignette():
+    # irrCAC vignette "weighting": gwet.ac1.raw(cac.raw4raters,
+    #   weights = "quadratic")$est -> AC2 pe 0.7137044 coeff.val 0.914
+    #   coeff.se 0.10396 conf.int (0.685,1) p.value 2.634438e-06
+    result = gwet_ac2(RAW4RATERS)
+
+    assert result.coefficient == "gwet_ac2"
+    assert result.options["weights"] == "quadratic"
+    assert result.details["chance_agreement"] == pytest.approx(0.7137044, abs=5e-8)
+    assert result.statistic == pytest.approx(0.914, abs=5e-4)
+    assert result.standard_error == pytest.approx(0.10396, abs=5e-6)
+    assert result.p_value == pytest.approx(2.634438e-06, rel=5e-6)
+
+
+def test_gwet_ac2_by_name_needs_no_options():
+    # what `peercoach calibrate --coefficients gwet_ac2` calls
+    spec = coefficient_spec("gwet_ac2")
+
+    result = spec.function(RAW4RATERS)
+    terms = spec.unit_terms(rating_matrix(RAW4RATERS))
+
+    assert result.statistic == pytest.approx(
+        gwet_ac2(RAW4RATERS, weights="quadratic").statistic, abs=1e-15
+    )
+    assert terms.statistic() == pytest.approx(result.statistic, abs=1e-12)
+
+
+def test_ac2_unit_terms_default_to_ac2_weights():
+    terms = _gwet_ac2_unit_terms(rating_matrix(RAW4RATERS))
+
+    assert terms.statistic() == pytest.approx(gwet_ac2(RAW4RATERS).statistic, abs=1e-12)
+
+
+# --- labels without an order, and continuous scores ----------------------------
+
+# ordered labels given without their order: sorted as text they would be
+# high < low < medium
+LABELS = [
+    ["low", "medium"], ["medium", "medium"], ["high", "high"], ["low", "low"],
+    ["high", "medium"], ["medium", "low"],
+]  # fmt: skip
+ORDER = ["low", "medium", "high"]
+CODES = [[{"low": 1, "medium": 2, "high": 3}[s] for s in row] for row in LABELS]
+LINEAR_3 = 1 - np.abs(np.subtract.outer(np.arange(3), np.arange(3))) / 2
+
+ORDERED_WEIGHTS = [
+    (gwet_ac2, {}),
+    (gwet_ac, {"weights": "linear"}),
+    (conger_kappa, {"weights": "quadratic"}),
+    (brennan_prediger, {"weights": "ordinal"}),
+    (gwet_ac, {"weights": "circular"}),
+    (conger_kappa, {"weights": LINEAR_3}),
+]
+
+
+@pytest.mark.parametrize(("coefficient", "options"), ORDERED_WEIGHTS)
+def test_ordered_weights_on_labels_without_levels_raise(coefficient, options):
+    with pytest.raises(RatingsError, match=r"needs ordered levels.*levels=\["):
+        coefficient(LABELS, **options)
+
+
+@pytest.mark.parametrize(("coefficient", "options"), ORDERED_WEIGHTS)
+def test_ordered_weights_on_labels_with_levels_weigh_their_ranks(coefficient, options):
+    labelled = coefficient(LABELS, levels=ORDER, **options)
+    ranked = coefficient(CODES, **options)
+
+    assert labelled.statistic == pytest.approx(ranked.statistic, abs=1e-15)
+    assert labelled.standard_error == pytest.approx(ranked.standard_error, abs=1e-15)
+
+
+@pytest.mark.parametrize("kind", ["gwet", "conger", "bp"])
+def test_unit_terms_of_ordered_weights_on_labels_without_levels_raise(kind):
+    with pytest.raises(RatingsError, match="needs ordered levels"):
+        UNIT_TERMS[kind](rating_matrix(LABELS), weights="linear")
+
+
+@pytest.mark.parametrize(("coefficient", "options"), ORDERED_WEIGHTS)
+def test_ordered_weights_on_a_nominal_scale_raise(coefficient, options):
+    # declared levels of a nominal scale are a list, not an order
+    criterion = SimpleNamespace(
+        matrix=pd.DataFrame(LABELS), scale=Scale("nominal", levels=ORDER)
+    )
+
+    with pytest.raises(ValueError, match="the scale is nominal"):
+        coefficient(criterion, **options)
+
+
+@pytest.mark.parametrize("coefficient", [gwet_ac2, conger_kappa, brennan_prediger])
+def test_ordered_weights_on_two_labels_need_no_order(coefficient):
+    # with two categories every weight kind is the identity: a yes/no
+    # criterion gets AC2's default weights without declaring levels
+    ratings = [["no", "yes"], ["yes", "yes"], ["no", "no"], ["yes", "yes"]]
+
+    weighted = coefficient(ratings, weights="quadratic")
+    unweighted = coefficient(ratings, weights="identity")
+
+    assert weighted.statistic == pytest.approx(unweighted.statistic, abs=1e-15)
+
+
+@pytest.mark.parametrize("coefficient", [gwet_ac1, conger_kappa, brennan_prediger])
+def test_unweighted_coefficients_on_labels_need_no_order(coefficient):
+    labelled = coefficient(LABELS)
+    ranked = coefficient(CODES)
+
+    assert labelled.statistic == pytest.approx(ranked.statistic, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    "coefficient", [gwet_ac, gwet_ac1, gwet_ac2, conger_kappa, brennan_prediger]
+)
+def test_continuous_scores_raise_before_building_category_arrays(coefficient):
+    # every score distinct: 6,000 categories would need q x q weights and
+    # (units x raters x q) indicators (Conger)
+    scores = np.random.default_rng(0).normal(size=(2000, 3))
+    name = coefficient.__name__
+
+    tracemalloc.start()
+    with pytest.raises(RatingsError, match=f"{name} treats every distinct score"):
+        coefficient(scores)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
+    assert peak < 20e6
 
 
 # --- undefined cases and bad input --------------------------------------------
@@ -475,15 +601,6 @@ def test_fewer_than_two_rated_calls_return_nan_and_warn_at_the_caller(coefficien
 
     assert not result.is_defined
     assert w[0].filename == __file__
-
-
-def test_conger_with_one_of_two_declared_levels_used_returns_nan_and_warns():
-    ratings = [["yes", "yes"], ["yes", "yes"], ["yes", None]]
-
-    with pytest.warns(UndefinedCoefficientWarning, match="every rating is 'yes'"):
-        result = conger_kappa(ratings, levels=["yes", "no"])
-
-    assert math.isnan(result.statistic)
 
 
 def test_weights_giving_full_credit_everywhere_return_nan_and_warn():
@@ -569,20 +686,14 @@ def test_ac1_unit_terms_take_the_options_of_an_ac1_result():
     assert terms.statistic() == pytest.approx(result.statistic, abs=1e-12)
 
 
-def test_conger_unit_terms_give_nan_when_a_rater_drops_out_of_a_resample():
-    terms = _conger_kappa_unit_terms(rating_matrix(RAW4RATERS))
-    # units 11 and 12 were scored by raters 3 and 4 only
-    multiplicity = np.zeros((1, len(RAW4RATERS)))
-    multiplicity[0, [10, 11]] = 2
-
-    with np.errstate(all="raise"):
-        combined = terms.combine(multiplicity @ terms.terms)
-
-    assert np.isnan(combined).all()
-
-
 def test_module_exports_its_public_names():
     assert sorted(_gwet.__all__) == [
         "brennan_prediger", "conger_kappa", "gwet_ac", "gwet_ac1", "gwet_ac2",
     ]  # fmt: skip
     assert all(callable(getattr(_gwet, name)) for name in _gwet.__all__)
+
+
+def test_conger_imports_from_the_old_module():
+    # toolkit.agreement.__init__ and _registry import it from _gwet
+    assert _gwet.conger_kappa is _conger.conger_kappa
+    assert _gwet._conger_kappa_unit_terms is _conger._conger_kappa_unit_terms

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from toolkit.agreement import _chance
-from toolkit.agreement._chance import CategorySet, ChanceData, Missing
+from toolkit.agreement import _chance, _chance_data, _chance_inference
+from toolkit.agreement._chance_data import CategorySet, ChanceData, Missing, WeightsBy
 from toolkit.agreement._input import RatingMatrix
 from toolkit.agreement._result import AgreementResult, check_level
 from toolkit.agreement._terms import UnitTerms
@@ -17,14 +17,17 @@ from toolkit.agreement._terms import UnitTerms
 __all__ = ["fleiss_kappa"]
 
 StandardError = Literal["gwet", "fleiss_null"]
-STANDARD_ERRORS: tuple[str, ...] = ("gwet", "fleiss_null")
+STANDARD_ERRORS: dict[str, str] = {
+    "gwet": "Gwet's linearisation, irrCAC",
+    "fleiss_null": "Fleiss, Nee & Landis 1979 under no agreement, R irr",
+}
 
 
 def fleiss_kappa(
     data: Any,
     *,
     weights: str | np.ndarray = "identity",
-    weights_by: Literal["value", "rank"] = "value",
+    weights_by: WeightsBy = "value",
     levels: Sequence[Any] | None = None,
     categories: CategorySet = "declared",
     missing: Missing = "available",
@@ -52,7 +55,8 @@ def fleiss_kappa(
         Space categories by their ``"value"`` (irrCAC) or their ``"rank"``
         (R irr, psych, statsmodels). Matters only for unevenly spaced scores.
     levels
-        Declared categories in scale order, used or not.
+        Declared categories in scale order, used or not. Text labels need
+        them for any weights but identity (their order is otherwise unknown).
     categories
         ``"declared"`` (default): the declared levels when there are any,
         else the categories observed. ``"observed"``: only the categories in
@@ -88,8 +92,13 @@ def fleiss_kappa(
     Raises
     ------
     ValueError
-        On an unknown option value, fewer than two raters, or
-        ``standard_error="fleiss_null"`` where it is not defined.
+        On an unknown option value, fewer than two raters,
+        ``standard_error="fleiss_null"`` where it is not defined, or weights
+        other than identity on a scale declared nominal.
+    RatingsError
+        On (near-)continuous scores (more than 1,000 distinct ones: use
+        ``icc`` or interval alpha), or weights other than identity on text
+        labels without declared ``levels``.
 
     Warns
     -----
@@ -155,7 +164,7 @@ def fleiss_kappa(
     (0.424, 1.0)
     """
     _check_standard_error(standard_error)
-    _chance.check_options(
+    _chance_data.check_options(
         missing=missing,
         categories=categories,
         population_size=population_size,
@@ -163,16 +172,17 @@ def fleiss_kappa(
     )
     level = check_level(level)
 
-    matrix = _chance.read_ratings(data, levels=levels)
-    prepared = _chance.prepare(
+    matrix = _chance_data.read_ratings(data, levels=levels)
+    prepared = _chance_data.prepare(
         matrix,
+        coefficient="fleiss_kappa",
         weights=weights,
         weights_by=weights_by,
         levels=levels,
         categories=categories,
         missing=missing,
     )
-    _chance.check_population_size(population_size, prepared.n_units)
+    _chance_data.check_population_size(population_size, prepared.n_units)
     options = {
         "weights": weights,
         "weights_by": weights_by,
@@ -190,17 +200,17 @@ def fleiss_kappa(
         if _chance.is_certain(chance):
             reason = _chance.one_category_reason(prepared)
     if reason is not None:
-        return _chance.undefined_result(
+        return _chance_inference.undefined_result(
             "fleiss_kappa", reason, prepared, level=level, options=options
         )
 
     # kappa and Gwet's linearisation standard error
     weights_matrix = prepared.weights
-    agreement_units = _chance.unit_agreement(prepared.counts, weights_matrix)
+    agreement_units = _chance_data.unit_agreement(prepared.counts, weights_matrix)
     agreement = float(prepared.mean_over_pairs(agreement_units))
     statistic = (agreement - chance) / (1 - chance)
     symmetric = (weights_matrix + weights_matrix.T) / 2
-    variance = _chance.linearised_variance(
+    variance = _chance_inference.linearised_variance(
         agreement_units,
         prepared.has_pair,
         chance,
@@ -220,7 +230,7 @@ def fleiss_kappa(
         raise ValueError(
             "standard_error='fleiss_null' (Fleiss, Nee & Landis 1979) needs "
             "unweighted kappa and the same number of ratings on every call; "
-            f"got weights={_describe(weights)} and "
+            f"got weights={_chance_data.weights_label(weights)} and "
             f"{_describe_raters(prepared.n_ratings)}. Pass missing='drop_units' "
             "to keep complete calls only, or standard_error='gwet'"
         )
@@ -228,18 +238,24 @@ def fleiss_kappa(
     # the standard error asked for gives the interval; the null one the test
     result_se = gwet_se if standard_error == "gwet" else null_se
     df = prepared.n_units - 1 if standard_error == "gwet" else None
-    p_value_gwet = _chance.t_test_p_value(statistic, gwet_se, prepared.n_units - 1)
+    p_value_gwet = _chance_inference.t_test_p_value(
+        statistic, gwet_se, prepared.n_units - 1
+    )
     if math.isnan(null_se):
         test, p_value = "gwet_t", p_value_gwet
     else:
         test = "fleiss_null_z"
-        p_value = float(_chance.z_test_p_values(np.asarray(statistic), null_se))
+        p_value = float(
+            _chance_inference.z_test_p_values(np.asarray(statistic), null_se)
+        )
 
     return AgreementResult(
         coefficient="fleiss_kappa",
         statistic=float(statistic),
         standard_error=result_se,
-        confidence_interval=_chance.capped_interval(statistic, result_se, level, df=df),
+        confidence_interval=_chance_inference.capped_interval(
+            statistic, result_se, level, df=df
+        ),
         n_units=prepared.n_units,
         n_raters=prepared.n_raters,
         p_value=p_value,
@@ -264,7 +280,7 @@ def _fleiss_kappa_unit_terms(
     matrix: RatingMatrix,
     *,
     weights: str | np.ndarray = "identity",
-    weights_by: Literal["value", "rank"] = "value",
+    weights_by: WeightsBy = "value",
     levels: Sequence[Any] | None = None,
     categories: CategorySet = "declared",
     missing: Missing = "available",
@@ -280,14 +296,15 @@ def _fleiss_kappa_unit_terms(
     the statistic and are accepted so that ``result.options`` can be passed.
     """
     _check_standard_error(standard_error)
-    _chance.check_options(
+    _chance_data.check_options(
         missing=missing,
         categories=categories,
         population_size=population_size,
         weights_by=weights_by,
     )
-    prepared = _chance.prepare(
+    prepared = _chance_data.prepare(
         matrix,
+        coefficient="fleiss_kappa",
         weights=weights,
         weights_by=weights_by,
         levels=levels,
@@ -358,7 +375,7 @@ def _per_category(
     statistic = (data.mean_over_pairs(agreement_units) - chance) / (1 - chance)
     statistic = np.where(defined, statistic, np.nan)
     unit_chance = data.shares * pooled + (1 - data.shares) * (1 - pooled)
-    variance = _chance.linearised_variance(
+    variance = _chance_inference.linearised_variance(
         agreement_units,
         data.has_pair,
         chance,
@@ -372,9 +389,11 @@ def _per_category(
     null_se = math.nan
     if null_raters is not None:
         null_se = math.sqrt(2 / (data.n_units * null_raters * (null_raters - 1)))
-        p_values = _chance.z_test_p_values(statistic, null_se)
+        p_values = _chance_inference.z_test_p_values(statistic, null_se)
     else:
-        p_values = _chance.t_test_p_values(statistic, standard_error, data.n_units - 1)
+        p_values = _chance_inference.t_test_p_values(
+            statistic, standard_error, data.n_units - 1
+        )
 
     table: dict[Any, dict[str, Any]] = {}
     for j, category in enumerate(data.categories):
@@ -395,16 +414,7 @@ def _per_category(
 
 
 def _check_standard_error(standard_error: str) -> None:
-    if standard_error not in STANDARD_ERRORS:
-        raise ValueError(
-            f"standard_error={standard_error!r} is not known; use 'gwet' "
-            "(Gwet's linearisation, irrCAC) or 'fleiss_null' (Fleiss, Nee & "
-            "Landis 1979 under no agreement, R irr)"
-        )
-
-
-def _describe(weights: str | np.ndarray) -> str:
-    return repr(weights) if isinstance(weights, str) else "a custom matrix"
+    _chance_data.check_choice("standard_error", standard_error, STANDARD_ERRORS)
 
 
 def _describe_raters(n_ratings: np.ndarray) -> str:
