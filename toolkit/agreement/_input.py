@@ -21,6 +21,11 @@ from toolkit.scales import Scale
 
 __all__ = ["RatingMatrix", "rating_matrix"]
 
+# above this many categories a categorical coefficient refuses the ratings
+_MAX_CATEGORIES = 1000
+# below this many, observed categories are always accepted
+_FEW_CATEGORIES = 20
+
 
 @dataclass(frozen=True)
 class RatingMatrix:
@@ -83,13 +88,24 @@ class RatingMatrix:
                 "a RatingsTable declared ordinal with its levels"
             )
 
-    def require_categories(self, coefficient: str, limit: int = 1000) -> None:
-        """Refuse a categorical coefficient on (near-)continuous scores."""
+    def require_categories(self, coefficient: str, limit: int | None = None) -> None:
+        """Refuse a categorical coefficient on (near-)continuous scores.
+
+        Declared levels are trusted up to 1000. Observed scores look
+        continuous when there are more than 20 distinct ones and fewer than
+        two scores per distinct score on average, or more than 1000 in all.
+        ``limit`` overrides the rule with a fixed number of categories.
+        """
+        if limit is None:
+            limit = _MAX_CATEGORIES
+            if not self.declared:
+                n_scores = int(self.present.sum())
+                limit = min(limit, max(_FEW_CATEGORIES, n_scores // 2))
         if self.n_categories > limit:
             raise RatingsError(
                 f"{coefficient} treats every distinct score as a category, and "
                 f"these ratings have {self.n_categories} distinct scores (limit "
-                f"{limit}); for continuous scores use icc(...) or "
+                f"{limit} here); for continuous scores use icc(...) or "
                 "krippendorff_alpha(..., metric='interval')"
             )
 
@@ -100,7 +116,7 @@ class RatingMatrix:
 
     def counts(self) -> np.ndarray:
         """``(n_units, n_categories)`` number of raters who chose each category."""
-        self.require_categories("a category count")
+        self.require_categories("a category count", limit=_MAX_CATEGORIES)
         n_units, n_cat = self.n_units, self.n_categories
         flat = self.codes + (np.arange(n_units)[:, None] * n_cat)
         flat = flat[self.codes >= 0]
@@ -238,7 +254,7 @@ def rating_matrix(
     if declared is not None:
         categories = list(declared)
     else:
-        categories = _sort_observed(list(pd.unique(present_cells)), numeric)
+        categories = _sort_observed(_distinct(present_cells), numeric)
         if numeric:
             categories = _plain_numbers(np.asarray(categories, dtype=float))
     index = {score_key(c): i for i, c in enumerate(categories)}
@@ -298,6 +314,14 @@ def rating_matrix(
         numeric=bool(numeric),
         declared=declared is not None,
     )
+
+
+def _distinct(cells: np.ndarray) -> list[Any]:
+    """Distinct scores in order of appearance; 2 and "2" count once."""
+    seen: dict[Any, Any] = {}
+    for value in pd.unique(cells):
+        seen.setdefault(score_key(value), value)
+    return list(seen.values())
 
 
 def _plain_numbers(values: np.ndarray) -> list[Any]:

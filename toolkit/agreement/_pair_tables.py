@@ -24,12 +24,6 @@ __all__: list[str] = []
 # p_e this close to 1 means every rating pair gets full credit by chance
 _CHANCE_TOLERANCE = 1e-12
 
-# most distinct scores a table may have, whatever the data
-_MAX_CATEGORIES = 1000
-
-# fewest distinct scores that can look continuous
-_FEW_CATEGORIES = 20
-
 
 # --- tables ---------------------------------------------------------------
 
@@ -208,17 +202,8 @@ def _kappa_parts(tables: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _require_categories(matrix: RatingMatrix, coefficient: str) -> None:
-    """Refuse scores that look continuous: each would be its own level.
-
-    Declared levels are trusted up to 1000. Observed scores look continuous
-    when there are more than 20 distinct ones and fewer than two scores per
-    distinct score on average (or more than 1000 in all).
-    """
-    limit = _MAX_CATEGORIES
-    if not matrix.declared:
-        n_scores = int(matrix.present.sum())
-        limit = min(limit, max(_FEW_CATEGORIES, n_scores // 2))
-    matrix.require_categories(coefficient, limit=limit)
+    """Refuse scores that look continuous (the rule of ``require_categories``)."""
+    matrix.require_categories(coefficient)
 
 
 def _undefined_reason(
