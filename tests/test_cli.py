@@ -34,7 +34,9 @@ def test_calibrate_json_holds_every_row_and_the_source():
     payload = json.loads(out)
     assert code == 0
     assert payload["source"] == "example fleiss1971"
-    fleiss = next(r for r in payload["rows"] if r["coefficient"] == "fleiss_kappa")
+    fleiss = next(
+        r for r in payload["coefficients"] if r["coefficient"] == "fleiss_kappa"
+    )
     assert round(fleiss["estimate"], 3) == 0.430
     assert fleiss["ci_low"] < fleiss["estimate"] < fleiss["ci_high"]
 
@@ -166,7 +168,7 @@ def test_levels_can_be_declared_per_criterion_and_criteria_chosen(tmp_path: Path
     )
 
     assert code == 0, err
-    levels = {r["criterion"]: r["levels"] for r in json.loads(out)["rows"]}
+    levels = {r["criterion"]: r["levels"] for r in json.loads(out)["coefficients"]}
     assert levels == {"close": "1 | 2 | 3 | 4 | 5", "steps": "no | yes"}
 
 
@@ -193,8 +195,8 @@ def test_bootstrap_intervals_are_seeded_and_labelled():
         "json",
     )
 
-    first = json.loads(_run(*args, "--seed", "4")[1])["rows"]
-    again = json.loads(_run(*args, "--seed", "4")[1])["rows"]
+    first = json.loads(_run(*args, "--seed", "4")[1])["coefficients"]
+    again = json.loads(_run(*args, "--seed", "4")[1])["coefficients"]
 
     assert first == again
     assert {row["interval"] for row in first} == {"bootstrap percentile"}
@@ -215,3 +217,64 @@ def test_coefficient_that_cannot_apply_gets_a_note_not_a_crash():
     cohen = next(line for line in out.splitlines() if "cohen_kappa" in line)
     assert "not computed" in cohen
     assert "0.430" in out
+
+
+def test_calibrate_synthetic_example_names_the_planted_rater_and_criterion():
+    code, out, err = _run("calibrate", "--example", "synthetic_round")
+
+    assert code == 0
+    assert "used customer words: needs a sharper definition" in out
+    assert "lenient: peer_3 (+" in out
+    # the other low criterion is the lenient rater's doing, not its definition
+    assert "without the flagged raters: 0.875 (ready)" in out
+    assert out.count("most disputed calls:") == 3
+    assert "fewer than the" in err
+
+
+def test_calibrate_json_is_the_whole_report_with_the_coefficients():
+    code, out, _ = _run("calibrate", "--example", "synthetic_round", "--format", "json")
+
+    payload = json.loads(out)
+    assert code == 0
+    tables = {"coefficients", "criteria", "raters", "calls", "scale_use", "rounds"}
+    assert tables <= set(payload)
+    lenient = {r["rater"] for r in payload["raters"] if r["flag"] == "lenient"}
+    assert lenient == {"peer_3"}
+    words = next(
+        c for c in payload["criteria"] if c["criterion"] == "used customer words"
+    )
+    assert words["verdict"] == "needs a sharper definition"
+    bands = ("p_needs_sharper_definition", "p_tentative", "p_ready")
+    assert sum(words[band] for band in bands) == pytest.approx(1.0)
+
+
+def test_calibrate_takes_thresholds_and_a_verdict_coefficient():
+    code, out, err = _run(
+        "calibrate",
+        "--example",
+        "krippendorff2011",
+        "--format",
+        "json",
+        "--thresholds",
+        "0.1,0.2",
+        "--verdict-coefficient",
+        "gwet_ac2",
+    )
+
+    payload = json.loads(out)
+    assert code == 0, err
+    assert payload["options"]["thresholds"] == [0.1, 0.2]
+    assert payload["criteria"][0]["coefficient"] == "gwet_ac2"
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "message"),
+    [("0.8", "give two numbers"), ("0.8,0.6", "two increasing numbers")],
+)
+def test_calibrate_bad_thresholds_say_what_to_pass(thresholds, message):
+    code, _, err = _run(
+        "calibrate", "--example", "fleiss1971", "--thresholds", thresholds
+    )
+
+    assert code == 2
+    assert message in err

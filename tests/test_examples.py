@@ -37,3 +37,16 @@ def test_fleiss_example_matches_the_published_table_shape():
 
     assert (ratings.n_calls, ratings.n_raters, ratings.n_scores) == (30, 6, 180)
     assert len(ratings.scale.levels or ()) == 5
+
+
+def test_synthetic_round_is_the_generator_output_its_provenance_names():
+    # PROVENANCE.md: calibration_round(n_calls=12, rng=7), levels 1-5
+    from toolkit.synthetic import calibration_round
+
+    bundled = load_example("synthetic_round").frame
+    generated = calibration_round(n_calls=12, rng=7).table
+
+    assert "SYNTHETIC" in EXAMPLES["synthetic_round"].description
+    assert bundled["score"].astype(int).tolist() == generated["score"].tolist()
+    assert bundled["call"].tolist() == generated["call"].tolist()
+    assert bundled["rater"].tolist() == generated["rater"].tolist()

@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "toolkit",
     "toolkit.agreement",
+    "toolkit.calibration",
     "toolkit.errors",
     "toolkit.divergence",
     "toolkit.examples",

@@ -96,7 +96,8 @@ def examples() -> None:
     "n_resamples",
     type=click.IntRange(min=100),
     metavar="N",
-    help="Percentile bootstrap intervals from N resamples of the calls.",
+    help="Percentile bootstrap intervals from N resamples of the calls "
+    "(the verdicts always resample: N, or 2000).",
 )
 @click.option(
     "--seed",
@@ -104,6 +105,19 @@ def examples() -> None:
     default=0,
     show_default=True,
     help="Seed of the bootstrap (the same seed gives the same intervals).",
+)
+@click.option(
+    "--verdict-coefficient",
+    metavar="NAME",
+    help="Coefficient of the verdicts [default: Krippendorff's alpha with the "
+    "scale's metric].",
+)
+@click.option(
+    "--thresholds",
+    default="0.667,0.8",
+    show_default=True,
+    metavar="LOW,HIGH",
+    help="Lower ends of the tentative and ready bands.",
 )
 @click.option(
     "--level",
@@ -138,6 +152,8 @@ def calibrate(
     coefficients: str | None,
     n_resamples: int | None,
     seed: int,
+    verdict_coefficient: str | None,
+    thresholds: str,
     confidence: float,
     output_format: str,
     output: str | None,
@@ -145,9 +161,14 @@ def calibrate(
     """Agreement per criterion for a calibration round in FILE (a long CSV).
 
     FILE has one row per score with columns call, criterion, rater and score
-    (other names via the --*-column options).
+    (other names via the --*-column options); a round or date column splits
+    it into rounds. The table and JSON formats add the calibration report:
+    per criterion a verdict with the chance of each band, lenient and severe
+    raters and the most disputed calls (JSON: everything, the coefficients
+    under "coefficients"). CSV gives the coefficients only.
     """
     from toolkit.agreement import agreement_summary
+    from toolkit.calibration import calibration_report
     from toolkit.examples import load_example
     from toolkit.ratings import RatingsTable
 
@@ -183,6 +204,16 @@ def calibrate(
                 bootstrap=n_resamples,
                 rng=seed,
             )
+            report = None
+            if output_format != "csv":
+                report = calibration_report(
+                    table,
+                    coefficient=verdict_coefficient,
+                    thresholds=_thresholds(thresholds),
+                    level=confidence,
+                    n_resamples=n_resamples or 2000,
+                    rng=seed,
+                )
     except (ToolkitError, KeyError, ValueError, TypeError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         _fail(str(message))
@@ -190,7 +221,7 @@ def calibrate(
     for caught in captured:
         click.echo(f"peercoach: warning: {caught.message}", err=True)
 
-    text = _render(summary, output_format, source, confidence)
+    text = _render(summary, output_format, source, confidence, report)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {len(summary)} rows to {output}", err=True)
@@ -240,8 +271,24 @@ def _level(text: str) -> Any:
     return int(number) if number.is_integer() else number
 
 
+def _thresholds(text: str) -> tuple[float, float]:
+    """``--thresholds 0.667,0.8`` as two numbers."""
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise click.UsageError(
+            f"--thresholds {text!r}: give two numbers, the lower ends of the "
+            "tentative and ready bands, e.g. --thresholds 0.667,0.8"
+        ) from None
+    return low, high
+
+
 def _render(
-    summary: pd.DataFrame, output_format: str, source: str, confidence: float
+    summary: pd.DataFrame,
+    output_format: str,
+    source: str,
+    confidence: float,
+    report: Any = None,
 ) -> str:
     if output_format == "csv":
         return _spreadsheet_safe(summary).to_csv(index=False)
@@ -257,10 +304,12 @@ def _render(
             "source": source,
             "level": confidence,
             "toolkit_version": __version__,
-            "rows": records,
+            "coefficients": records,
+            **(report.to_dict() if report is not None else {}),
         }
         return json.dumps(payload, indent=2, default=_json_default) + "\n"
-    return _table(summary, source, confidence)
+    text = _table(summary, source, confidence)
+    return text + ("\n" + report.summary() if report is not None else "")
 
 
 def _json_default(value: Any) -> Any:

@@ -1,8 +1,11 @@
-"""Bundled example data sets: real, published inter-rater ratings.
+"""Bundled example data: published inter-rater ratings and one synthetic round.
 
-Each example is a long CSV under ``toolkit/data/`` with columns ``unit``,
-``rater`` and ``score`` (an empty score is a missing rating). Their sources are
-listed in ``toolkit/data/PROVENANCE.md`` and in :data:`EXAMPLES`.
+Each published example is a long CSV under ``toolkit/data/`` with columns
+``unit``, ``rater`` and ``score`` (an empty score is a missing rating) and one
+criterion. An example with several criteria (``Example.criteria``) uses the
+ratings table's own columns ``call``, ``criterion``, ``rater`` and ``score``.
+Their sources are listed in ``toolkit/data/PROVENANCE.md`` and in
+:data:`EXAMPLES`; the synthetic one says so in its description and source.
 
 Examples
 --------
@@ -28,7 +31,11 @@ __all__ = ["EXAMPLES", "Example", "example_path", "load_example"]
 
 @dataclass(frozen=True)
 class Example:
-    """A bundled data set: where it is, what it measures, where it comes from."""
+    """A bundled data set: where it is, what it measures, where it comes from.
+
+    ``criterion`` is the file's one criterion, or the first of ``criteria``
+    when the file has a criterion column (every criterion shares ``scale``).
+    """
 
     name: str
     file: str
@@ -36,6 +43,7 @@ class Example:
     scale: Scale
     description: str
     source: str
+    criteria: tuple[str, ...] = ()
 
 
 def _example(
@@ -60,6 +68,11 @@ def _example(
 _FLEISS = "Fleiss (1971) Psychological Bulletin 76:378-382, Table 1"
 _KRIPP = "Krippendorff (2011) Computing Krippendorff's alpha-reliability"
 _GWET = "Gwet (2014) Handbook of Inter-Rater Reliability, 4th ed.; irrCAC data"
+_SYNTHETIC_CRITERIA = (
+    "confirmed primary concern",
+    "summarised next steps",
+    "used customer words",
+)
 
 EXAMPLES: dict[str, Example] = {
     e.name: e
@@ -217,6 +230,17 @@ EXAMPLES: dict[str, Example] = {
             "12 units, 2 raters, labels a-e",
             _GWET,
         ),
+        Example(
+            "synthetic_round",
+            "synthetic_round.csv",
+            _SYNTHETIC_CRITERIA[0],
+            Scale("ordinal", (1, 2, 3, 4, 5)),
+            "SYNTHETIC calibration round: 12 calls, 5 peers, 3 criteria on 1-5; "
+            "planted: lenient peer_3, ambiguous 'used customer words'",
+            "synthetic, not real data: toolkit.synthetic.calibration_round("
+            "n_calls=12, rng=7)",
+            _SYNTHETIC_CRITERIA,
+        ),
     )
 }
 
@@ -235,6 +259,10 @@ def load_example(name: str) -> RatingsTable:
     path = example_path(name)
     example = EXAMPLES[name]
     with resources.as_file(path) as file:
+        if example.criteria:
+            return RatingsTable.from_csv(
+                file, scale=example.scale.kind, levels=example.scale.levels
+            )
         return RatingsTable.from_csv(
             file,
             call="unit",
