@@ -16,6 +16,8 @@ MODULES = [
     "toolkit.examples",
     "toolkit.pairing",
     "toolkit.planning",
+    "toolkit.plots",
+    "toolkit.report",
     "toolkit.ratings",
     "toolkit.scales",
     "toolkit.synthetic",

@@ -139,6 +139,14 @@ def examples() -> None:
     type=click.Path(dir_okay=False),
     help="Write to this file instead of the screen.",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.html",
+    help="Also write the whole report as one self-contained HTML page with "
+    "its figures.",
+)
 def calibrate(
     file: str | None,
     example: str | None,
@@ -157,6 +165,7 @@ def calibrate(
     confidence: float,
     output_format: str,
     output: str | None,
+    report_path: str | None,
 ) -> None:
     """Agreement per criterion for a calibration round in FILE (a long CSV).
 
@@ -165,7 +174,8 @@ def calibrate(
     it into rounds. The table and JSON formats add the calibration report:
     per criterion a verdict with the chance of each band, lenient and severe
     raters and the most disputed calls (JSON: everything, the coefficients
-    under "coefficients"). CSV gives the coefficients only.
+    under "coefficients"). CSV gives the coefficients only. --report
+    writes the report as an HTML page, whatever the format.
     """
     from toolkit.agreement import agreement_summary
     from toolkit.calibration import calibration_report
@@ -178,6 +188,17 @@ def calibrate(
         _fail(f"--output {output} is the input file; write the results elsewhere")
     if output and not Path(output).resolve().parent.is_dir():
         _fail(f"--output {output}: the folder {Path(output).parent} does not exist")
+    if report_path:
+        target = Path(report_path).resolve()
+        if file and target == Path(file).resolve():
+            _fail(f"--report {report_path} is the input file; write it elsewhere")
+        if output and target == Path(output).resolve():
+            _fail(f"--report {report_path} is also --output; give two files")
+        if not target.parent.is_dir():
+            _fail(
+                f"--report {report_path}: the folder {Path(report_path).parent} "
+                "does not exist"
+            )
     captured: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as captured:
@@ -205,7 +226,7 @@ def calibrate(
                 rng=seed,
             )
             report = None
-            if output_format != "csv":
+            if output_format != "csv" or report_path:
                 report = calibration_report(
                     table,
                     coefficient=verdict_coefficient,
@@ -221,6 +242,15 @@ def calibrate(
     for caught in captured:
         click.echo(f"peercoach: warning: {caught.message}", err=True)
 
+    if report_path and report is not None:
+        from toolkit.report import write_calibration_html
+
+        write_calibration_html(
+            report, report_path, title=f"Calibration round: {source}", table=table
+        )
+        click.echo(f"wrote the HTML report to {report_path}", err=True)
+        if output_format == "csv":
+            report = None
     text = _render(summary, output_format, source, confidence, report)
     if output:
         Path(output).write_text(text, encoding="utf-8")
