@@ -33,8 +33,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from toolkit import plots
-from toolkit.calibration import BANDS, CalibrationReport
-from toolkit.calibration._verdict import BAND_COLUMNS
+from toolkit.calibration import BAND_COLUMNS, BANDS, CalibrationReport
 from toolkit.ratings import RatingsTable
 
 __all__ = ["calibration_html", "write_calibration_html"]

@@ -28,6 +28,7 @@ from toolkit.agreement._gwet import (
 from toolkit.agreement._icc import icc, icc_table
 from toolkit.agreement._input import RatingMatrix, rating_matrix
 from toolkit.agreement._kendall import kendall_w
+from toolkit.agreement._pairwise import pairwise_agreement
 from toolkit.agreement._percent import percent_agreement
 from toolkit.agreement._registry import coefficient_names
 from toolkit.agreement._result import AgreementResult, Interval
@@ -55,6 +56,7 @@ __all__ = [
     "kendall_w",
     "krippendorff_alpha",
     "light_kappa",
+    "pairwise_agreement",
     "percent_agreement",
     "rating_matrix",
     "scott_pi",

@@ -32,6 +32,12 @@ used customer words 0.21 needs a sharper definition
 
 from toolkit.calibration._report import calibration_report
 from toolkit.calibration._result import CalibrationReport
-from toolkit.calibration._verdict import BANDS, VERDICTS
+from toolkit.calibration._verdict import BAND_COLUMNS, BANDS, VERDICTS
 
-__all__ = ["BANDS", "VERDICTS", "CalibrationReport", "calibration_report"]
+__all__ = [
+    "BANDS",
+    "BAND_COLUMNS",
+    "VERDICTS",
+    "CalibrationReport",
+    "calibration_report",
+]
