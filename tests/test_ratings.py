@@ -365,3 +365,10 @@ def test_decimal_commas_are_read_with_semicolons(tmp_path: Path):
     scale = RatingsTable.from_csv(_write(tmp_path, text)).scale("x")
 
     assert scale.kind == "interval"
+
+
+def test_call_ids_repeated_across_rounds_are_refused_with_advice():
+    frame = pd.concat([_long(round=["1"] * 6), _long(round=["2"] * 6)])
+
+    with pytest.raises(RatingsError, match=r"appears in rounds '1', '2'.*'r2-c01'"):
+        RatingsTable.from_long(frame)

@@ -671,6 +671,21 @@ def _drop_duplicates(long: pd.DataFrame, column: str, hint: str = "") -> pd.Data
     repeated = long[long.duplicated(keys, keep=False)]
     if repeated.empty:
         return long
+    if "round" in repeated.columns:
+        rounds = repeated.groupby(keys, sort=False)["round"].nunique()
+        if (rounds > 1).any():
+            call, criterion, rater = rounds[rounds > 1].index[0]
+            rows = repeated[
+                (repeated["call"] == call)
+                & (repeated["criterion"] == criterion)
+                & (repeated["rater"] == rater)
+            ]
+            raise RatingsError(
+                f"{_where(rows.index)}: call {call!r} appears in rounds "
+                f"{', '.join(map(repr, pd.unique(rows['round'])))}; a call is one "
+                "recording, so give each round's calls their own IDs (e.g. "
+                "'r2-c01') or drop the rounds column if it is one round"
+            )
 
     distinct = repeated.groupby(keys, sort=False)["score"].agg(
         lambda s: len({score_key(v) for v in s})
