@@ -254,7 +254,8 @@ def _divergence_table(report: Any, source: str) -> str:
 
 def _level_text(value: Any) -> str:
     number = float(value)
-    return "—" if math.isnan(number) else f"{number:g}"
+    # a mean over several calls: two decimals at most, 4.5 stays 4.5
+    return "—" if math.isnan(number) else f"{round(number, 2):g}"
 
 
 def _anchor_flag(row: Any) -> str:
