@@ -14,12 +14,14 @@ MODULES = [
     "toolkit.errors",
     "toolkit.divergence",
     "toolkit.examples",
+    "toolkit.guide",
     "toolkit.pairing",
     "toolkit.planning",
     "toolkit.plots",
     "toolkit.report",
     "toolkit.ratings",
     "toolkit.scales",
+    "toolkit.simulation",
     "toolkit.synthetic",
 ]
 

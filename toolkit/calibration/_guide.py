@@ -16,6 +16,7 @@ import numpy as np
 from toolkit import agreement, planning
 from toolkit.calibration._input import Prepared
 from toolkit.errors import ToolkitError
+from toolkit.guide import GUIDE_MAX_CRITERIA
 from toolkit.ratings import CriterionRatings
 
 __all__ = [
@@ -27,7 +28,7 @@ __all__ = [
     "too_many_criteria",
 ]
 
-MAX_CRITERIA = 3
+MAX_CRITERIA = GUIDE_MAX_CRITERIA
 # planning needs a true alpha strictly between 0 and 1; observed values
 # outside this range are planned at its nearest end
 PLANNING_AGREEMENT_RANGE = (0.05, 0.95)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import GuideWarning, ToolkitError
+from toolkit.guide import GUIDE_CADENCE, GUIDE_MIN_TEAM
 from toolkit.pairing._pool import Pool
 from toolkit.pairing._rounds import max_cadence
 from toolkit.pairing._teams import GUIDE_SPLIT_ABOVE, GUIDE_SUB_TEAM_SIZE
@@ -24,8 +25,6 @@ __all__ = [
 ]
 
 METHODS: tuple[str, ...] = ("assigned", "random", "self_selected")
-GUIDE_CADENCE = (2, 4)
-GUIDE_MIN_TEAM = 5
 
 
 def check_options(

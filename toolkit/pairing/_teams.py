@@ -14,11 +14,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
+from toolkit.guide import GUIDE_SPLIT_ABOVE, GUIDE_SUB_TEAM_SIZE
 
 __all__ = ["plan_sub_teams"]
-
-GUIDE_SPLIT_ABOVE = 20
-GUIDE_SUB_TEAM_SIZE = (5, 8)
 
 
 def plan_sub_teams(
