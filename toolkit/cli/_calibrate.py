@@ -211,8 +211,13 @@ def calibrate(
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         _fail(str(message))
         return
+    # a warning the printed report lists under Notes is not said twice
+    in_notes = (
+        set(report.notes) if report is not None and output_format != "csv" else set()
+    )
     for caught in captured:
-        click.echo(f"peercoach: warning: {caught.message}", err=True)
+        if str(caught.message) not in in_notes:
+            click.echo(f"peercoach: warning: {caught.message}", err=True)
 
     if report_path and report is not None:
         from toolkit.report import write_calibration_html
