@@ -228,7 +228,9 @@ def test_calibrate_synthetic_example_names_the_planted_rater_and_criterion():
     # the other low criterion is the lenient rater's doing, not its definition
     assert "without the flagged raters: 0.875 (ready)" in out
     assert out.count("most disputed calls:") == 3
-    assert "fewer than the" in err
+    # the planning warning is listed once, under Notes, not again on stderr
+    assert "fewer than the" in out
+    assert "fewer than the" not in err
 
 
 def test_calibrate_json_is_the_whole_report_with_the_coefficients():
