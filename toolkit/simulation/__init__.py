@@ -5,8 +5,9 @@ calibration, manager review, routing, use of peer scores);
 :class:`BehaviourModel` holds every assumption about people (review time,
 compliance under load, bias, retaliation, learning and forgetting), each with
 a default, a unit, a sensitivity range and its source, listed in
-:data:`PARAMETERS`. The discrete-event model that runs a policy under a
-behaviour model is still to come.
+:data:`PARAMETERS`. :func:`run_once` runs a policy under a behaviour model
+once, as a discrete-event model in simpy, and returns a :class:`RunResult`
+with the run's metrics, tidy tables and what reproduces it.
 
 Examples
 --------
@@ -16,16 +17,25 @@ Examples
 {}
 >>> round(float(BehaviourModel().compliance(policy.reviews_per_rep)), 2)
 0.97
+>>> result = run_once(policy, seed=7)
+>>> result.metrics["evaluator_compliance"] > 0.9
+True
 """
 
 from toolkit.simulation._behaviour import PARAMETERS, BehaviourModel, Parameter
+from toolkit.simulation._model import DAYS_PER_MONTH, STREAMS, run_once
 from toolkit.simulation._policy import NEVER, PEER_SCORE_USES, ProgramPolicy
+from toolkit.simulation._result import RunResult
 
 __all__ = [
+    "DAYS_PER_MONTH",
     "NEVER",
     "PARAMETERS",
     "PEER_SCORE_USES",
+    "STREAMS",
     "BehaviourModel",
     "Parameter",
     "ProgramPolicy",
+    "RunResult",
+    "run_once",
 ]

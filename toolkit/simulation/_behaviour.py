@@ -173,6 +173,10 @@ class BehaviourModel:
         Smallest change of a rep's skill on a criterion that a lead counts
         as visible in QA scores. 0.15, range 0.10-0.30; assumption. Serves
         "visible after 60-90 days".
+    calls_per_day
+        Recorded calls per rep per working day, the rate of the Poisson
+        process the simulation draws calls from; reviews pick among them. 4,
+        range 2-8; assumption.
 
     Raises
     ------
@@ -367,6 +371,9 @@ class BehaviourModel:
         "smallest change counted as visible",
         claim=LAG,
     )
+    calls_per_day: float = _param(
+        4.0, "calls per rep per working day", 2.0, 8.0, "rate of recorded calls"
+    )
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -388,6 +395,7 @@ class BehaviourModel:
             "deadline_days",
             "qa_calls_per_month",
             "qa_visible_change",
+            "calls_per_day",
         ):
             check_number(_OWNER, name, getattr(self, name), 0.0, np.inf, open_low=True)
 
@@ -417,7 +425,7 @@ class BehaviourModel:
         >>> from toolkit.simulation import BehaviourModel
         >>> variants = BehaviourModel().one_at_a_time()
         >>> len(variants), variants[0][:2]
-        (58, ('review_minutes', 'low'))
+        (60, ('review_minutes', 'low'))
         """
         variants = []
         for row in PARAMETERS:
