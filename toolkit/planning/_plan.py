@@ -142,16 +142,8 @@ def interval_for_round(
     tentative 0.26
     ready 0.31
     """
-    check_design(
-        n_calls=n_calls,
-        n_raters=n_raters,
-        n_levels=n_levels,
-        expected_agreement=expected_agreement,
-        n_simulations=n_simulations,
-        missing_share=missing_share,
-        metric=metric,
-    )
     design = _design(
+        n_calls=n_calls,
         coefficient=coefficient,
         n_raters=n_raters,
         n_levels=n_levels,
@@ -240,16 +232,8 @@ half_width_method, thresholds, n_simulations, missing_share, rng
             "e.g. 0.1 for an interval of alpha +/- 0.1"
         )
     max_calls = check_whole("max_calls", max_calls, 2, "the search limit")
-    check_design(
-        n_calls=2,
-        n_raters=n_raters,
-        n_levels=n_levels,
-        expected_agreement=expected_agreement,
-        n_simulations=n_simulations,
-        missing_share=missing_share,
-        metric=metric,
-    )
     design = _design(
+        n_calls=2,
         coefficient=coefficient,
         n_raters=n_raters,
         n_levels=n_levels,
@@ -301,8 +285,26 @@ half_width_method, thresholds, n_simulations, missing_share, rng
     )
 
 
-def _design(*, coefficient: str, rng: Any, **options: Any) -> _Design:
-    """Check the options shared by both questions and fix the seed."""
+def _design(*, n_calls: int, coefficient: str, rng: Any, **options: Any) -> _Design:
+    """Check the options shared by both questions and fix the seed.
+
+    ``n_calls`` is checked with the design (``calls_needed`` passes the
+    smallest round it will try) but not kept in it.
+    """
+    check_design(
+        n_calls=n_calls,
+        **{
+            key: options[key]
+            for key in (
+                "n_raters",
+                "n_levels",
+                "expected_agreement",
+                "n_simulations",
+                "missing_share",
+                "metric",
+            )
+        },
+    )
     if coefficient != "krippendorff_alpha":
         if coefficient in coefficient_names():
             raise NotImplementedError(
