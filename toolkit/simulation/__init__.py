@@ -25,7 +25,22 @@ True
 from toolkit.simulation._behaviour import PARAMETERS, BehaviourModel, Parameter
 from toolkit.simulation._model import DAYS_PER_MONTH, STREAMS, run_once
 from toolkit.simulation._policy import NEVER, PEER_SCORE_USES, ProgramPolicy
+from toolkit.simulation._replicate import (
+    Comparison,
+    SimulationResult,
+    compare,
+    differences,
+    simulate,
+    summarise,
+)
 from toolkit.simulation._result import RunResult
+from toolkit.simulation._sweep import (
+    SweepPoint,
+    SweepResult,
+    SweepWarning,
+    replication_seeds,
+    run_sweep,
+)
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -34,8 +49,19 @@ __all__ = [
     "PEER_SCORE_USES",
     "STREAMS",
     "BehaviourModel",
+    "Comparison",
     "Parameter",
     "ProgramPolicy",
     "RunResult",
+    "SimulationResult",
+    "SweepPoint",
+    "SweepResult",
+    "SweepWarning",
+    "compare",
+    "differences",
+    "replication_seeds",
     "run_once",
+    "run_sweep",
+    "simulate",
+    "summarise",
 ]
