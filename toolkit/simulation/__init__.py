@@ -23,6 +23,7 @@ True
 """
 
 from toolkit.simulation._behaviour import PARAMETERS, BehaviourModel, Parameter
+from toolkit.simulation._figures import study_figure, tornado_figure
 from toolkit.simulation._model import DAYS_PER_MONTH, STREAMS, run_once
 from toolkit.simulation._policy import NEVER, PEER_SCORE_USES, ProgramPolicy
 from toolkit.simulation._replicate import (
@@ -34,6 +35,7 @@ from toolkit.simulation._replicate import (
     summarise,
 )
 from toolkit.simulation._result import RunResult
+from toolkit.simulation._sensitivity import SensitivityResult, sensitivity
 from toolkit.simulation._sweep import (
     SweepPoint,
     SweepResult,
@@ -53,6 +55,7 @@ __all__ = [
     "Parameter",
     "ProgramPolicy",
     "RunResult",
+    "SensitivityResult",
     "SimulationResult",
     "SweepPoint",
     "SweepResult",
@@ -62,6 +65,9 @@ __all__ = [
     "replication_seeds",
     "run_once",
     "run_sweep",
+    "sensitivity",
     "simulate",
+    "study_figure",
     "summarise",
+    "tornado_figure",
 ]
