@@ -77,7 +77,7 @@ def study_figure(
             yerr=np.vstack([low.to_numpy(), high.to_numpy()]),
             marker="o",
             capsize=3,
-            label=None if name is None else f"{series} = {name}",
+            label=None if name is None else f"{series} = {name!s}",
         )
     for label, value in (marks or {}).items():
         ax.axvline(_position_of(rows[x], value), color=_REFERENCE, linestyle=":")

@@ -161,8 +161,8 @@ def sensitivity(
         known = ", ".join(sweep.metric_names)
         raise ToolkitError(f"unknown metric {metric!r}; the metrics are: {known}")
 
-    effects = _effects(sweep.runs, labelled, metric)
-    default = effects.loc[_DEFAULT]
+    effects = _effects(sweep.runs, labelled, metric).to_dict("index")
+    default = effects[_DEFAULT]
     result = SensitivityResult(
         table=pd.DataFrame(),
         effect=float(default["effect"]),
@@ -243,14 +243,14 @@ def _effects(
 
 def _table(
     result: SensitivityResult,
-    effects: pd.DataFrame,
+    effects: dict[Any, dict[str, Any]],
     rows: dict[str, Any],
     behaviour: BehaviourModel,
 ) -> pd.DataFrame:
     records = []
     at_default = result.conclusion(*result.effect_ci)
     for name, row in rows.items():
-        low, high = effects.loc[f"{name}=low"], effects.loc[f"{name}=high"]
+        low, high = effects[f"{name}=low"], effects[f"{name}=high"]
         verdicts = {
             result.conclusion(float(low["ci_low"]), float(low["ci_high"])),
             result.conclusion(float(high["ci_low"]), float(high["ci_high"])),
