@@ -243,7 +243,7 @@ def _effects(
 
 def _table(
     result: SensitivityResult,
-    effects: dict[Any, dict[str, Any]],
+    effects: dict[Any, dict[Any, Any]],
     rows: dict[str, Any],
     behaviour: BehaviourModel,
 ) -> pd.DataFrame:
