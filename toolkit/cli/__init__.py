@@ -13,10 +13,20 @@ from toolkit.cli._examples import examples
 from toolkit.cli._group import cli
 from toolkit.cli._pairings import pairings
 from toolkit.cli._plan import plan
+from toolkit.cli._simulate import sensitivity, simulate, sweep
 
 __all__ = ["cli", "main"]
 
-for _command in (examples, calibrate, pairings, plan, divergence):
+for _command in (
+    examples,
+    calibrate,
+    pairings,
+    plan,
+    divergence,
+    simulate,
+    sweep,
+    sensitivity,
+):
     cli.add_command(_command)
 
 

@@ -35,7 +35,9 @@ from toolkit.simulation._replicate import (
     summarise,
 )
 from toolkit.simulation._result import RunResult
+from toolkit.simulation._scenario import Scenario, load_scenario
 from toolkit.simulation._sensitivity import SensitivityResult, sensitivity
+from toolkit.simulation._study import StudyResult, run_study
 from toolkit.simulation._sweep import (
     SweepPoint,
     SweepResult,
@@ -55,15 +57,19 @@ __all__ = [
     "Parameter",
     "ProgramPolicy",
     "RunResult",
+    "Scenario",
     "SensitivityResult",
     "SimulationResult",
+    "StudyResult",
     "SweepPoint",
     "SweepResult",
     "SweepWarning",
     "compare",
     "differences",
+    "load_scenario",
     "replication_seeds",
     "run_once",
+    "run_study",
     "run_sweep",
     "sensitivity",
     "simulate",

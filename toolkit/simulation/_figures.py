@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
@@ -18,14 +20,14 @@ _LOW, _HIGH, _REFERENCE = "#4c72b0", "#dd8452", "#555555"
 
 def study_figure(
     summary: pd.DataFrame,
-    metric: str,
+    metrics: str | Sequence[str],
     *,
     x: str,
     series: str | None = None,
     title: str = "",
     marks: dict[str, float] | None = None,
 ) -> Figure:
-    """A metric's mean and 95% interval across the points of a study.
+    """Metrics' means and 95% intervals across the points of a study.
 
     Parameters
     ----------
@@ -33,8 +35,8 @@ def study_figure(
         One row per point and metric, as from
         :func:`toolkit.simulation.summarise`, joined with the columns named by
         ``x`` and ``series`` (the swept policy fields).
-    metric
-        The metric to plot.
+    metrics
+        The metric to plot, or several (one panel each, stacked).
     x
         The column on the x axis; numbers are spaced by value, other values
         in the order given.
@@ -54,18 +56,34 @@ def study_figure(
     Examples
     --------
     >>> import pandas as pd
-    >>> from toolkit.simulation._figures import study_figure
+    >>> from toolkit.simulation import study_figure
     >>> summary = pd.DataFrame({"metric": "hours", "team_size": [5, 10],
     ...     "mean": [1.0, 2.0], "ci_low": [0.8, 1.7], "ci_high": [1.2, 2.3]})
     >>> figure = study_figure(summary, "hours", x="team_size")
     >>> figure.axes[0].get_xlabel()
     'team_size'
     """
-    rows = summary[summary["metric"] == metric]
-    figure = Figure(figsize=(7, 4), layout="constrained")
-    ax = figure.add_subplot()
-    groups = [(None, rows)] if series is None else rows.groupby(series, sort=False)
+    names = [metrics] if isinstance(metrics, str) else list(metrics)
+    figure = Figure(figsize=(7, 1.0 + 3.0 * len(names)), layout="constrained")
+    axes = figure.subplots(len(names), 1, squeeze=False)[:, 0]
+    for ax, metric in zip(axes, names, strict=True):
+        rows = summary[summary["metric"] == metric]
+        _draw_study(ax, rows, metric, x=x, series=series, marks=marks or {})
+    if title:
+        figure.suptitle(title)
+    return figure
 
+
+def _draw_study(
+    ax: Axes,
+    rows: pd.DataFrame,
+    metric: str,
+    *,
+    x: str,
+    series: str | None,
+    marks: dict[str, float],
+) -> None:
+    groups = [(None, rows)] if series is None else rows.groupby(series, sort=False)
     positions = _positions(rows[x])
     for name, group in groups:
         where = positions.loc[group.index]
@@ -79,11 +97,12 @@ def study_figure(
             capsize=3,
             label=None if name is None else f"{series} = {name!s}",
         )
-    for label, value in (marks or {}).items():
-        ax.axvline(_position_of(rows[x], value), color=_REFERENCE, linestyle=":")
+    for label, value in marks.items():
+        at = _position_of(rows[x], value)
+        ax.axvline(at, color=_REFERENCE, linestyle=":")
         ax.annotate(
             label,
-            (_position_of(rows[x], value), 1.0),
+            (at, 1.0),
             xycoords=("data", "axes fraction"),
             rotation=90,
             va="top",
@@ -95,12 +114,9 @@ def study_figure(
         ticks = list(dict.fromkeys(rows[x].astype(str)))
         ax.set_xticks(range(len(ticks)), ticks)
     ax.set_xlabel(x)
-    ax.set_ylabel(f"{metric} (mean, 95% interval)")
+    ax.set_ylabel(f"{metric}\n(mean, 95% interval)", fontsize=9)
     if series is not None:
-        ax.legend()
-    if title:
-        ax.set_title(title)
-    return figure
+        ax.legend(fontsize=8)
 
 
 def tornado_figure(result: SensitivityResult, *, top: int = 15) -> Figure:

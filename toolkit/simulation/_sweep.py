@@ -268,7 +268,7 @@ def run_sweep(
     _warn_departures(points)
     skipped = _infeasible(points)
     runnable = [point for point in points if point.label not in skipped]
-    columns = list(RUN_COLUMNS) + _metric_columns(runnable)
+    columns = list(RUN_COLUMNS) + metric_columns(runnable)
 
     done: pd.DataFrame = _empty_runs(columns)
     if path is not None and path.exists():
@@ -386,7 +386,7 @@ def _infeasible(points: list[SweepPoint]) -> dict[str, str]:
 
 
 # ------------------------------------------------------------ the table
-def _metric_columns(points: list[SweepPoint]) -> list[str]:
+def metric_columns(points: list[SweepPoint]) -> list[str]:
     """Metric names of the sweep, read off a tiny run of the most criteria.
 
     Metric names depend only on the number of criteria, and a run with ``k``
