@@ -168,7 +168,9 @@ class BehaviourModel:
         SD of a QA score of one call around the rep's skill. 0.6, range
         0.3-1.0; assumption.
     qa_calls_per_month
-        Calls per rep that QA scores each month. 4, range 2-8; assumption.
+        Calls per rep that QA scores each month. 8, range 4-16; assumption.
+        With ``qa_noise_sd`` and the team size it sets how soon QA can
+        detect a change (see Notes). Serves "visible after 60-90 days".
     qa_visible_change
         Smallest change of a rep's skill on a criterion that a lead counts
         as visible in QA scores. 0.15, range 0.10-0.30; assumption. Serves
@@ -199,6 +201,18 @@ class BehaviourModel:
     whole-number cadences a policy can set, not for every rate between 1
     and 2. Coaching conversations on routed criteria shorten the time; how
     many there are comes out of the model.
+
+    The closed form is the expected change; QA sees it through noise. The
+    mean change of ``n`` reps' monthly QA scores since launch has a standard
+    error of ``qa_noise_sd * sqrt(2 / (qa_calls_per_month * n))``: 0.047
+    levels for 40 reps at the defaults. At 2 feedbacks a month the first
+    monthly QA report above the visible change is month 3 (90 days), by
+    only about 0.02 levels, and the simulation's QA rule needs two months in
+    a row (:func:`toolkit.simulation.run_once`), so detection by 90 days is
+    likely, not certain: about two runs in three for 40 reps under the
+    guide's policy (150 seeds; ``tests/test_simulation_claims.py`` checks
+    the median). With 4 QA calls a month, the former default, a team of 20
+    detected it by 90 days in only half of the runs.
 
     Examples
     --------
@@ -361,7 +375,12 @@ class BehaviourModel:
     )
     qa_noise_sd: float = _param(0.6, "levels", 0.3, 1.0, "QA score noise")
     qa_calls_per_month: float = _param(
-        4.0, "calls per rep per month", 2.0, 8.0, "calls QA scores per rep"
+        8.0,
+        "calls per rep per month",
+        4.0,
+        16.0,
+        "calls QA scores per rep",
+        claim=LAG,
     )
     qa_visible_change: float = _param(
         0.15,

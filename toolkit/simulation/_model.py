@@ -8,6 +8,7 @@ from collections.abc import Generator
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import simpy
 
 from toolkit import __version__
@@ -82,7 +83,9 @@ def run_once(
         - ``evaluator_compliance``: reviews done / reviews requested;
         - ``late_share``: done reviews finished after the deadline;
         - ``evaluator_hours_per_month``: review hours per peer per month;
-        - ``manager_hours_per_month``: the manager's review hours per month;
+        - ``manager_hours_per_month``: review hours per month of one
+          manager, the mean over the managers (one per sub-team);
+        - ``manager_hours_per_month_max``: the same for the busiest manager;
         - ``latency_median_days``, ``latency_p90_days``: working days from
           the call to delivered feedback;
         - ``feedback_gini``: Gini coefficient of delivered feedback across
@@ -95,8 +98,11 @@ def run_once(
         - ``skill_change_{30,60,90}d_<criterion>``: mean true skill change
           (levels) after 1, 2 and 3 months (21, 42, 63 working days); NaN
           beyond the horizon;
-        - ``qa_visible_month_<criterion>``: first month whose mean QA score
-          is ``qa_visible_change`` above launch; NaN if none.
+        - ``qa_detect_days_<criterion>``: when QA detects the change, in
+          calendar days of 30-day months (month 3 is 90 days, as the guide
+          counts "60-90 days"): the first month whose QA scores show the
+          change and whose next month shows it too (see Notes); NaN if not
+          detected and confirmed within the horizon.
 
     Raises
     ------
@@ -120,8 +126,9 @@ def run_once(
     minutes a working day (time spread evenly over the week). A review
     finished after ``deadline_days`` is late; a share
     ``1 - late_delivered_share`` of late reviews is dropped. With manager
-    review on, the manager works the reviews in the same way at
-    ``manager_hours_per_week`` and delivers each after scoring it too.
+    review on, the manager of the rep's sub-team (one per sub-team of the
+    pairing schedule, one for an unsplit team) works the reviews in the same
+    way at ``manager_hours_per_week`` and delivers each after scoring it too.
 
     A score is the call's true level (the rep's skill at the call) plus, for a
     peer, leniency and noise scaled by ``calibration_factor`` (months since
@@ -141,12 +148,24 @@ def run_once(
     there is no manager score, so nothing is routed. Delivered feedback adds
     ``skill_gain_per_feedback`` on every criterion it scores, coaching
     ``skill_gain_per_coaching``; gains decay at ``forgetting_per_month``. QA
-    observes each rep's skill at every month's end with noise
+    observes each rep's skill at launch and at every month's end with noise
     ``qa_noise_sd / sqrt(qa_calls_per_month)`` (the mean of its calls).
 
+    QA detection is the rule a QA analyst would apply to those scores. A
+    month *shows* the change when the reps' mean QA change since launch is
+    at least ``qa_visible_change`` and a one-sided paired t test of the
+    per-rep changes (H0: no improvement) is significant at 5%; the change is
+    *detected* in the first month that shows it if the next month shows it
+    too, so one lucky month is not enough. A change first shown in the
+    horizon's last month is not counted, as nothing confirms it.
+
     Scores are levels on a continuous scale (not rounded to whole levels);
-    every rep starts at the same level, one manager reviews for the whole
-    team, and every rep stays for the whole horizon.
+    every rep starts at the same level, every manager has the same capacity,
+    and every rep stays for the whole horizon. The QA test needs many reps
+    or many QA calls to see a change of ``qa_visible_change``: the mean
+    change of ``n`` reps has a standard error of about ``qa_noise_sd *
+    sqrt(2 / (qa_calls_per_month * n))`` levels, so a small team detects
+    late or never.
 
     Examples
     --------
@@ -156,9 +175,8 @@ def run_once(
     48
     >>> 0.0 <= result.metrics["evaluator_compliance"] <= 1.0
     True
-    >>> run_once(ProgramPolicy(team_size=8), seed=1).metrics == run_once(
-    ...     ProgramPolicy(team_size=8), seed=1
-    ... ).metrics
+    >>> first = run_once(ProgramPolicy(team_size=8), seed=1).metric_frame()
+    >>> first.equals(run_once(ProgramPolicy(team_size=8), seed=1).metric_frame())
     True
     """
     behaviour = BehaviourModel() if behaviour is None else behaviour
@@ -190,6 +208,66 @@ def _generators(seed: int) -> list[np.random.Generator]:
     return [np.random.default_rng(child) for child in children]
 
 
+def first_come_first_served(
+    arrival: np.ndarray, server: np.ndarray, service: float
+) -> np.ndarray:
+    """Finish times of jobs at single servers that work in arrival order.
+
+    Each job takes ``service``; a server works one job at a time, each
+    job as soon as it arrives and the server is free.
+
+    Parameters
+    ----------
+    arrival
+        When each job arrives (days).
+    server
+        Which server each job goes to (whole numbers).
+    service
+        Time a job takes (days), the same for every job.
+
+    Returns
+    -------
+    numpy.ndarray
+        When each job is finished, in the order of ``arrival``.
+
+    Notes
+    -----
+    Lindley's recursion ``f_i = max(a_i, f_(i-1)) + s`` for the ``i``-th
+    job of a server (arrivals ``a`` in order, from 0) unrolls to ``f_i =
+    s (i + 1) + max_(j <= i) (a_j - s j)``: one running maximum per server,
+    vectorised over all servers at once. It is what a ``simpy.Resource`` of
+    capacity 1 does with fixed service times.
+
+    Examples
+    --------
+    Server 0 gets jobs at 0, 0.5 and 5; server 1 one job at 0.2:
+
+    >>> import numpy as np
+    >>> from toolkit.simulation._model import first_come_first_served
+    >>> first_come_first_served(
+    ...     np.array([0.0, 0.5, 5.0, 0.2]), np.array([0, 0, 0, 1]), 1.0
+    ... )
+    array([1. , 2. , 6. , 1.2])
+    """
+    finished = np.empty(len(arrival))
+    if len(arrival) == 0:
+        return finished
+
+    # each server's jobs in arrival order, and their place in its queue
+    order = np.lexsort((arrival, server))
+    queue = server[order]
+    first = np.searchsorted(queue, queue)
+    place = np.arange(len(order)) - first
+    _, which = np.unique(queue, return_inverse=True)
+
+    # the running maximum of a_j - s j per server, on a servers x jobs table
+    table = np.full((which.max() + 1, place.max() + 1), -np.inf)
+    table[which, place] = arrival[order] - service * place
+    running = np.maximum.accumulate(table, axis=1)[which, place]
+    finished[order] = service * (place + 1) + running
+    return finished
+
+
 class _Run:
     """State of one run: the team, the review assignments and the simpy env."""
 
@@ -209,6 +287,7 @@ class _Run:
         self._team(rngs)
         self._requests(rngs)
         self._draws(rngs)
+        self._queues()
         self._state()
 
     # ------------------------------------------------------------ set-up
@@ -229,10 +308,12 @@ class _Run:
         self.relationship = kind + kind.T
 
         # self-selection acts on a share of the friendships
-        acted = np.triu(draw.T, 1) < behaviour.self_selected_friend_probability
-        friends = np.argwhere(np.triu(self.relationship == FRIEND, 1) & acted)
-        conflicts = [(names[a], names[b], "friend") for a, b in friends]
-        use = conflicts if policy.pairing == "self_selected" and conflicts else None
+        use = None
+        if policy.pairing == "self_selected":
+            acted = np.triu(draw.T, 1) < behaviour.self_selected_friend_probability
+            friends = np.argwhere(np.triu(self.relationship == FRIEND, 1) & acted)
+            conflicts = [(names[a], names[b], "friend") for a, b in friends]
+            use = conflicts or None
 
         with warnings.catch_warnings():
             # the policy itself warns once about the same departures
@@ -250,6 +331,12 @@ class _Run:
             )
         self.names = names
         self.n_reps = n_reps
+
+        # one manager per pool of the schedule (one for an unsplit team)
+        pool = self.schedule.team.set_index("rep")["sub_team"]
+        codes = pd.Categorical(pool[names], categories=self.schedule.sub_teams)
+        self.manager_of = np.asarray(codes.codes, dtype=np.int64)
+        self.n_managers = len(self.schedule.sub_teams)
 
     def _requests(self, rngs: dict[str, np.random.Generator]) -> None:
         frame = self.schedule.frame
@@ -301,12 +388,69 @@ class _Run:
         qa_sd = b.qa_noise_sd / math.sqrt(b.qa_calls_per_month)
         self.qa_noise = rngs["qa"].normal(0.0, qa_sd, qa_shape)
 
-    def _state(self) -> None:
+        # the AI's error on each call: its bias on the criterion plus noise
+        self.ai_error = self.ai_bias + self.ai_noise
+
+    def _queues(self) -> None:
+        """When each done review is finished, and delivered or dropped.
+
+        The peer's and the manager's queues are first come, first served
+        with a fixed time per review, and no score changes who is served
+        when, so their finish times are computed here at once
+        (:func:`first_come_first_served`); the simpy processes then play
+        every review's events in time order.
+        """
         b, policy = self.behaviour, self.policy
-        nan = np.full(self.n_rows, np.nan)
-        self.finished_day = nan.copy()
-        self.delivered_day = nan.copy()
+        done = np.flatnonzero(self.done)
+        self.finished_day = np.full(self.n_rows, np.nan)
+        self.delivered_day = np.full(self.n_rows, np.nan)
         self.late = np.zeros(self.n_rows, dtype=bool)
+
+        # the peer's queue; a late review may be dropped
+        self.review_minutes = float(b.review_duration(self.n_criteria))
+        peer_days = self.review_minutes / (b.peer_minutes_per_week / DAYS_PER_WEEK)
+        finished = first_come_first_served(
+            self.call_day[done], self.reviewer[done], peer_days
+        )
+        self.finished_day[done] = finished
+        late = finished - self.call_day[done] > b.deadline_days
+        self.late[done] = late
+        kept = done[~late | (self.late_draw[done] < b.late_delivered_share)]
+
+        # the queue of the manager of the rep's sub-team, if any
+        delivered = self.finished_day[kept]
+        manager = self.manager_of[self.rep[kept]]
+        if policy.manager_review:
+            rate = policy.manager_hours_per_week * 60.0 / DAYS_PER_WEEK
+            manager_days = policy.manager_minutes_per_review / rate
+            delivered = first_come_first_served(delivered, manager, manager_days)
+        self.delivered_day[kept] = delivered
+
+        # time spent: every done review by its peer, kept ones by a manager
+        self.peer_minutes = len(done) * self.review_minutes
+        reviewed = np.bincount(manager, minlength=self.n_managers)
+        minutes = policy.manager_minutes_per_review if policy.manager_review else 0
+        self.manager_minutes = reviewed * float(minutes)
+
+        # the peer's error when scoring: leniency and noise scaled by the
+        # calibration factor at that day, plus the relationship bias
+        factor = b.calibration_factor(self._months_since_calibration(finished))
+        leniency = b.rater_leniency_sd * self.leniency_z[self.reviewer[done]]
+        error = leniency[:, None] + b.rater_noise_sd * self.peer_z[done]
+        kind = self.relationship[self.reviewer[done], self.rep[done]]
+        bias = np.array([0.0, b.friend_bias, b.competitor_bias])[kind]
+        self.peer_error = np.full((self.n_rows, self.n_criteria), np.nan)
+        self.peer_error[done] = factor[:, None] * error + bias[:, None]
+
+    def _months_since_calibration(self, days: np.ndarray) -> np.ndarray:
+        if not self.policy.calibration:
+            return np.full(len(days), np.inf)
+        months = days / DAYS_PER_MONTH
+        every = self.policy.recalibration_months
+        return months % every if every is not None else months
+
+    def _state(self) -> None:
+        b = self.behaviour
         scores = np.full((self.n_rows, self.n_criteria), np.nan)
         self.peer_score, self.ai_score, self.manager_score = (
             scores.copy(),
@@ -314,8 +458,9 @@ class _Run:
             scores.copy(),
         )
 
+        # each rep's gain, decayed up to its own gain_day (lazily, per rep)
         self.gain = np.zeros((self.n_reps, self.n_criteria))
-        self.gain_day = 0.0
+        self.gain_day = np.zeros(self.n_reps)
         self.decay_per_day = b.forgetting_per_month / DAYS_PER_MONTH
         self.agenda = np.zeros((self.n_reps, self.n_criteria), dtype=bool)
         self.gap_sum = np.zeros((self.n_reps, self.n_criteria))
@@ -327,95 +472,72 @@ class _Run:
         months = self.n_months + 1
         self.skill = np.zeros((months, self.n_reps, self.n_criteria))
         self.qa = np.zeros((months, self.n_reps, self.n_criteria))
-        self.peer_minutes = 0.0
-        self.manager_minutes = 0.0
+        self.retaliation = b.retaliation_probability(self.policy.peer_score_use)
 
-        peer_rate = b.peer_minutes_per_week / DAYS_PER_WEEK
-        self.review_minutes = float(b.review_duration(self.n_criteria))
-        self.peer_days = self.review_minutes / peer_rate
-        manager_rate = policy.manager_hours_per_week * 60.0 / DAYS_PER_WEEK
-        self.manager_days = policy.manager_minutes_per_review / manager_rate
-        self.retaliation = b.retaliation_probability(policy.peer_score_use)
-        self.bias = np.array([0.0, b.friend_bias, b.competitor_bias])
+        # plain floats and ints: the simpy processes read one review at a time
+        self.rep_of = self.rep.tolist()
+        self.reviewer_of = self.reviewer.tolist()
+        self.call_day_of = self.call_day.tolist()
+        self.finished_of = self.finished_day.tolist()
+        self.delivered_of = self.delivered_day.tolist()
 
     # ------------------------------------------------------------ the run
     def simulate(self) -> None:
         """Run every process until the last review is delivered or dropped."""
         env = simpy.Environment()
         self.env = env
-        self.peers = [simpy.Resource(env, capacity=1) for _ in range(self.n_reps)]
-        self.manager = simpy.Resource(env, capacity=1)
 
         self._observe(0)
-        for row in np.flatnonzero(self.done).tolist():
-            env.process(self._review(row))
+        env.process(self._calls())
         env.process(self._month_ends())
         if self.policy.one_on_ones_per_month > 0:
             env.process(self._one_on_ones())
         env.run()
 
+    def _calls(self) -> Generator[Any, Any, None]:
+        """Start each done review's process at its call, in call order."""
+        rows = np.flatnonzero(self.done)
+        rows = rows[np.argsort(self.call_day[rows], kind="stable")]
+        for row in rows.tolist():
+            yield self.env.timeout(self.call_day_of[row] - self.env.now)
+            self.env.process(self._review(row))
+
     def _review(self, row: int) -> Generator[Any, Any, None]:
         env, b = self.env, self.behaviour
-        rep, reviewer = int(self.rep[row]), int(self.reviewer[row])
+        rep, reviewer = self.rep_of[row], self.reviewer_of[row]
 
         # the call: its true level on each criterion, and the AI's scores
-        call_day = float(self.call_day[row])
-        yield env.timeout(call_day)
-        level = BASELINE_LEVEL + self._gain_now()[rep]
-        ai = level + self.ai_bias + self.ai_noise[row]
+        level = BASELINE_LEVEL + self._gain_of(rep)
+        ai = level + self.ai_error[row]
         self.ai_score[row] = ai
 
-        # the peer's queue
-        with self.peers[reviewer].request() as turn:
-            yield turn
-            yield env.timeout(self.peer_days)
-        self.peer_minutes += self.review_minutes
-        self.finished_day[row] = env.now
-        peer = level + self._rater_error(row, reviewer, rep)
+        # the peer's turn in their queue ends: the peer scores, perhaps with
+        # a grudge; a late review may be dropped
+        yield env.timeout(self.finished_of[row] - env.now)
+        peer = level + self.peer_error[row]
+        holds_grudge = self.grudge[reviewer, rep]
+        if holds_grudge and self.retaliation_draw[row] < self.retaliation:
+            peer -= b.retaliation_penalty
         self.peer_score[row] = peer
-        late = env.now - call_day > b.deadline_days
-        self.late[row] = late
-        if late and self.late_draw[row] >= b.late_delivered_share:
+        delivered = self.delivered_of[row]
+        if math.isnan(delivered):
             return
 
-        # the manager's queue
+        # the manager's turn ends: the manager scores and routes the gap
         reference = ai
         if self.policy.manager_review:
-            with self.manager.request() as turn:
-                yield turn
-                yield env.timeout(self.manager_days)
-            self.manager_minutes += self.policy.manager_minutes_per_review
+            yield env.timeout(delivered - env.now)
             reference = level + self.manager_noise[row]
             self.manager_score[row] = reference
-            month = int(env.now // DAYS_PER_MONTH)
-            if month < self.n_months:
+            if env.now < self.horizon_days:
                 self.gap_sum[rep] += peer - reference
                 self.gap_count[rep] += 1
 
-        self.delivered_day[row] = env.now
-        self._gain_now()[rep] += b.skill_gain_per_feedback
-        if (peer < reference - 1.0).any():
+        # delivery: the rep learns, and a harsh score leaves a grudge
+        gain = self._gain_of(rep)
+        gain += b.skill_gain_per_feedback
+        if (peer - reference).min() < -1.0:
             self.grudge[rep, reviewer] = True
-
-    def _rater_error(self, row: int, reviewer: int, rep: int) -> np.ndarray:
-        b = self.behaviour
-        factor = float(b.calibration_factor(self._months_since_calibration()))
-        error = factor * (
-            b.rater_leniency_sd * self.leniency_z[reviewer]
-            + b.rater_noise_sd * self.peer_z[row]
-        )
-        error = error + self.bias[self.relationship[reviewer, rep]]
-        holds_grudge = self.grudge[reviewer, rep]
-        if holds_grudge and self.retaliation_draw[row] < self.retaliation:
-            error = error - b.retaliation_penalty
-        return error
-
-    def _months_since_calibration(self) -> float:
-        if not self.policy.calibration:
-            return math.inf
-        months = self.env.now / DAYS_PER_MONTH
-        every = self.policy.recalibration_months
-        return months % every if every is not None else months
 
     def _month_ends(self) -> Generator[Any, Any, None]:
         threshold = self.policy.divergence_threshold
@@ -440,20 +562,27 @@ class _Run:
         while self.env.now < self.horizon_days:
             month = int(self.env.now // DAYS_PER_MONTH)
             self.coaching[month] += self.agenda.sum(axis=0)
-            self._gain_now()[self.agenda] += self.behaviour.skill_gain_per_coaching
+            self._gains()[self.agenda] += self.behaviour.skill_gain_per_coaching
             self.agenda[:] = False
             yield self.env.timeout(interval)
 
     def _observe(self, month: int) -> None:
         """Record true skill change and QA scores at the end of ``month``."""
-        gain = self._gain_now()
+        gain = self._gains()
         self.skill[month] = gain
         self.qa[month] = BASELINE_LEVEL + gain + self.qa_noise[month]
 
-    def _gain_now(self) -> np.ndarray:
-        """Skill gains decayed to now (every gain forgets at the same rate)."""
-        elapsed = self.env.now - self.gain_day
+    def _gain_of(self, rep: int) -> np.ndarray:
+        """One rep's skill gains decayed to now (a view: adding to it adds)."""
+        elapsed = self.env.now - self.gain_day[rep]
         if elapsed > 0:
-            self.gain *= math.exp(-self.decay_per_day * elapsed)
-            self.gain_day = self.env.now
+            self.gain[rep] *= math.exp(-self.decay_per_day * elapsed)
+            self.gain_day[rep] = self.env.now
+        return self.gain[rep]
+
+    def _gains(self) -> np.ndarray:
+        """Every rep's gains decayed to now (all forget at the same rate)."""
+        elapsed = self.env.now - self.gain_day
+        self.gain *= np.exp(-self.decay_per_day * elapsed)[:, None]
+        self.gain_day[:] = self.env.now
         return self.gain

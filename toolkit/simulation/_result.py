@@ -21,7 +21,8 @@ class RunResult:
     metrics
         Metric name -> value (see :func:`toolkit.simulation.run_once` for the
         list). NaN where a metric is undefined, e.g. no latency when no
-        feedback was delivered.
+        feedback was delivered, or no QA detection within the horizon.
+        Manager hours are per manager (the mean, and the busiest).
     events
         One row per review assignment of the pairing schedule: ``review``,
         ``month`` (1, 2, ...), ``call``, ``rep``, ``reviewer``,
@@ -42,7 +43,9 @@ class RunResult:
     schedule
         The pairing schedule the run drew (who may review whom, per month);
         ``toolkit.pairing.check_review_log(result.schedule, result.events)``
-        checks the reviews against it.
+        checks the reviews against it. Its ``team`` gives each rep's
+        sub-team: each sub-team has its own manager, who reviews the feedback
+        on its reps' calls (one manager for an unsplit team).
     seed
         The seed of the run.
     policy, behaviour

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from toolkit.errors import ToolkitError
 from toolkit.simulation._figures import study_figure
+from toolkit.simulation._policy import NEVER
 from toolkit.simulation._replicate import summarise
 from toolkit.simulation._scenario import Scenario
 from toolkit.simulation._sweep import SweepResult, metric_columns, run_sweep
@@ -140,7 +141,11 @@ def run_study(
     )
 
     summary = summarise(sweep.runs)
-    values = pd.DataFrame.from_dict(scenario.sweep_values(), orient="index")
+    values = pd.DataFrame.from_dict(
+        scenario.sweep_values(), orient="index", dtype=object
+    )
+    # "never" in words, as the scenario file writes it (None would read as NaN)
+    values = values.where(values.notna(), NEVER).infer_objects()
     if not values.empty:
         summary = summary.merge(values, left_on="label", right_index=True)
         swept = list(scenario.sweep)
