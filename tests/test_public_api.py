@@ -20,6 +20,7 @@ MODULES = [
     "toolkit.plots",
     "toolkit.report",
     "toolkit.ratings",
+    "toolkit.widgets",
     "toolkit.scales",
     "toolkit.simulation",
     "toolkit.synthetic",

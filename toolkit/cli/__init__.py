@@ -11,6 +11,7 @@ from toolkit.cli._calibrate import calibrate
 from toolkit.cli._divergence import divergence
 from toolkit.cli._examples import examples
 from toolkit.cli._group import cli
+from toolkit.cli._lab import lab
 from toolkit.cli._pairings import pairings
 from toolkit.cli._plan import plan
 from toolkit.cli._simulate import sensitivity, simulate, sweep
@@ -26,6 +27,7 @@ for _command in (
     simulate,
     sweep,
     sensitivity,
+    lab,
 ):
     cli.add_command(_command)
 
