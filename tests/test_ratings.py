@@ -359,6 +359,24 @@ def test_repeated_header_line_is_named(tmp_path: Path):
         RatingsTable.from_csv(_write(tmp_path, text))
 
 
+@pytest.mark.parametrize(
+    ("rows", "line", "cells"),
+    [
+        ("c1,close,ana,1,4,5\n", 2, 6),  # every row too long: no shifted columns
+        ("c1,close,ana,4,5\nc2,close,ana,4,3\n", 2, 5),
+    ],
+)
+def test_rows_longer_than_the_header_are_named(tmp_path: Path, rows, line, cells):
+    text = "call,criterion,rater,score\n" + rows
+
+    with pytest.raises(
+        RatingsError,
+        match=rf"line {line}: {cells} ','-separated cells but the "
+        "header names 4 columns",
+    ):
+        RatingsTable.from_csv(_write(tmp_path, text))
+
+
 def test_decimal_commas_are_read_with_semicolons(tmp_path: Path):
     text = "call;criterion;rater;score\nc1;x;a;3,5\nc1;x;b;4\nc2;x;a;1,25\nc2;x;b;2\n"
 

@@ -9,6 +9,7 @@ what they are.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Mapping, Sequence
 from os import PathLike
@@ -105,6 +106,20 @@ def read_csv_lines(
             f"has as many {sep!r}-separated cells as the header"
         ) from None
 
+    if not isinstance(frame.index, pd.RangeIndex):
+        # every row has more cells than the header: pandas would take the
+        # extra leading cells as an index and shift the columns
+        width = len(frame.columns)
+        lines = csv.reader(io.StringIO(text), delimiter=sep)
+        line, cells = next(
+            ((n, len(row)) for n, row in enumerate(lines, 1) if len(row) > width),
+            (2, width + frame.index.nlevels),
+        )
+        raise RatingsError(
+            f"{str(path)!r}, line {line}: {cells} {sep!r}-separated cells but the "
+            f"header names {width} columns; add the missing column names to the "
+            "header or remove the extra cells"
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
     cells = frame.astype(str).apply(lambda column: column.str.strip())

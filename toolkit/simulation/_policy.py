@@ -16,7 +16,7 @@ from toolkit.guide import (
     GUIDE_SPLIT_ABOVE,
     GUIDE_SUB_TEAM_SIZE,
 )
-from toolkit.pairing import METHODS
+from toolkit.pairing import METHODS, pairing_schedule
 from toolkit.simulation._records import (
     check_keys,
     check_number,
@@ -339,6 +339,38 @@ class ProgramPolicy:
                 "friends and quota competitors bend their scores"
             )
         return found
+
+    def pairing_problem(self) -> str | None:
+        """Why the pairing cannot fill this policy's cadence, or ``None``.
+
+        Builds one month of :func:`toolkit.pairing.pairing_schedule`: without
+        mutual pairs a pool needs ``2 * reviews_per_rep + 1`` reps. A sweep
+        skips a point with a problem; the designer shows it beside team size.
+
+        Examples
+        --------
+        >>> from toolkit.simulation import ProgramPolicy
+        >>> ProgramPolicy(team_size=10).pairing_problem() is None
+        True
+        >>> ProgramPolicy(team_size=4).pairing_problem()[:22]
+        'the team has 4 rep(s);'
+        """
+        try:
+            with warnings.catch_warnings():
+                # check() reports the guide's view of the same choices
+                warnings.simplefilter("ignore", GuideWarning)
+                pairing_schedule(
+                    self.team_size,
+                    n_periods=1,
+                    reviews_per_rep=self.reviews_per_rep,
+                    rotation=self.rotation_months,
+                    split_above=self.split_above,
+                    sub_team_size=self.sub_team_size,
+                    rng=0,
+                )
+        except ToolkitError as error:
+            return str(error)
+        return None
 
     def check(self, *, stacklevel: int = 2) -> ProgramPolicy:
         """Warn once per departure from the guide; return the policy.

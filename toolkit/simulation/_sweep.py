@@ -27,8 +27,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from toolkit import __version__
-from toolkit.errors import GuideWarning, ToolkitError, ToolkitWarning
-from toolkit.pairing import pairing_schedule
+from toolkit.errors import ToolkitError, ToolkitWarning
 from toolkit.simulation._behaviour import BehaviourModel
 from toolkit.simulation._model import run_once
 from toolkit.simulation._policy import ProgramPolicy
@@ -362,23 +361,11 @@ def _infeasible(points: list[SweepPoint]) -> dict[str, str]:
     """Points whose pairing cannot be built at all, with the reason."""
     reasons: dict[str, str] = {}
     for point in points:
-        policy = point.policy
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", GuideWarning)
-                pairing_schedule(
-                    policy.team_size,
-                    n_periods=1,
-                    reviews_per_rep=policy.reviews_per_rep,
-                    rotation=policy.rotation_months,
-                    split_above=policy.split_above,
-                    sub_team_size=policy.sub_team_size,
-                    rng=0,
-                )
-        except ToolkitError as error:
-            reasons[point.label] = str(error)
+        problem = point.policy.pairing_problem()
+        if problem is not None:
+            reasons[point.label] = problem
             warnings.warn(
-                f"sweep point {point.label!r} cannot run: {error}",
+                f"sweep point {point.label!r} cannot run: {problem}",
                 SweepWarning,
                 stacklevel=4,
             )

@@ -24,7 +24,6 @@ import html
 import math
 import re
 import tempfile
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +32,8 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 import pandas as pd
 
-from toolkit.errors import GuideWarning, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.guide import GUIDE_SPLIT_ABOVE
-from toolkit.pairing import pairing_schedule
 from toolkit.simulation import (
     NEVER,
     BehaviourModel,
@@ -812,8 +810,9 @@ def key_metrics(policy: ProgramPolicy) -> list[str]:
 def pairing_problem(policy: ProgramPolicy) -> str | None:
     """Why the pairing cannot fill ``policy``'s cadence, or ``None``.
 
-    The same check :func:`toolkit.simulation.run_sweep` makes before it
-    runs a point: one month of :func:`toolkit.pairing.pairing_schedule`.
+    :meth:`ProgramPolicy.pairing_problem`, the check
+    :func:`toolkit.simulation.run_sweep` makes before it runs a point, in
+    the app's words.
 
     Examples
     --------
@@ -823,21 +822,8 @@ def pairing_problem(policy: ProgramPolicy) -> str | None:
     >>> pairing_problem(ProgramPolicy(team_size=4))[:22]
     'the team has 4 rep(s);'
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", GuideWarning)
-            pairing_schedule(
-                policy.team_size,
-                n_periods=1,
-                reviews_per_rep=policy.reviews_per_rep,
-                rotation=policy.rotation_months,
-                split_above=policy.split_above,
-                sub_team_size=policy.sub_team_size,
-                rng=0,
-            )
-    except ToolkitError as exc:
-        return _without_cli(str(exc))
-    return None
+    problem = policy.pairing_problem()
+    return None if problem is None else _without_cli(problem)
 
 
 def batch_ends(replications: int, n_batches: int = _BATCHES) -> list[int]:
