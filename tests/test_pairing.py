@@ -656,3 +656,25 @@ def test_public_names_are_listed_and_import():
     assert {"pairing_schedule", "check_review_log", "PairingSchedule"} <= set(
         pairing.__all__
     )
+
+
+def test_self_selection_does_not_split_a_large_team_to_keep_friends_apart():
+    # assigned pairing keeps friends apart from the split on; self-selecting
+    # peers act on friendships, so their sub-teams ignore them
+    names = [f"rep{i:02d}" for i in range(30)]
+    friends = [(names[i], names[i + 1], "friend") for i in range(0, 30, 2)]
+
+    def sub_teams(method, conflicts):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GuideWarning)
+            schedule = pairing_schedule(
+                names, n_periods=1, method=method, conflicts=conflicts, rng=3
+            )
+        return schedule.team.set_index("rep")["sub_team"]
+
+    def together(teams):
+        return sum(teams[a] == teams[b] for a, b, _ in friends)
+
+    chosen = sub_teams("self_selected", friends)
+    assert chosen.equals(sub_teams("self_selected", None))
+    assert together(sub_teams("assigned", friends)) < together(chosen)

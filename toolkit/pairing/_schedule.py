@@ -209,7 +209,8 @@ def pairing_schedule(
         Pairs to keep apart (friends, quota competitors): a CSV file or
         DataFrame with ``rep_a``, ``rep_b`` and an optional ``reason``, or
         tuples (see :func:`read_conflicts`). Self-selection reads the pairs
-        whose reason contains "friend" as friendships instead.
+        whose reason contains "friend" as friendships instead (and does not
+        split a large team so as to keep friends apart).
     split_above
         A pool (the team, or each manager's reps) larger than this is split
         into sub-teams; ``None`` never splits. Ignored when ``reps`` has a
@@ -282,9 +283,14 @@ def pairing_schedule(
     mutual = allow_mutual or method == "self_selected"
     smallest = reviews_per_rep + 1 if mutual else 2 * reviews_per_rep + 1
     split_rng, pools_rng = generator.spawn(2)
+    # self-selecting peers act on friendships; the split does not see them
+    kept_apart = pairs
+    if method == "self_selected":
+        friendly = pairs["reason"].str.lower().str.contains("friend")
+        kept_apart = pairs[~friendly.to_numpy(bool)]
     team["sub_team"] = plan_sub_teams(
         team,
-        pairs,
+        kept_apart,
         split_above=split_above,
         sub_team_size=sub_team_size,
         smallest=smallest,
