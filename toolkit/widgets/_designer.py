@@ -123,6 +123,8 @@ _FIELD_WORDS = {
 _BATCHES = 6
 _STYLE = {"description_width": "13em"}
 _CONTROL = widgets.Layout(width="30em")
+# a checkbox says its choice in words after the box
+_WIDE = widgets.Layout(width="44em")
 _HELP = (
     "<p>Set the program's structure, then press <i>Run</i>. Each replication "
     "simulates one team living with the program for the months chosen "
@@ -236,7 +238,7 @@ class ProgramDesigner:
                 f"above {start.split_above or GUIDE_SPLIT_ABOVE} reps"
             ),
             style=_STYLE,
-            layout=_CONTROL,
+            layout=_WIDE,
         )
         self.reviews_per_rep = _slider(
             "Reviews per rep a month", start.reviews_per_rep, 1, 8
@@ -250,13 +252,13 @@ class ProgramDesigner:
             value=start.calibration,
             description="Calibration session before launch",
             style=_STYLE,
-            layout=_CONTROL,
+            layout=_WIDE,
         )
         self.manager_review = widgets.Checkbox(
             value=start.manager_review,
             description="Manager reviews feedback before the rep sees it",
             style=_STYLE,
-            layout=_CONTROL,
+            layout=_WIDE,
         )
         self.manager_hours_per_week = widgets.FloatSlider(
             value=start.manager_hours_per_week,
@@ -275,7 +277,9 @@ class ProgramDesigner:
             min=0.0,
             max=3.0,
             step=0.5,
-            description="Route peer-manager gaps above (levels)",
+            description="Routing gap (levels)",
+            tooltip="a peer-manager gap above this puts the criterion on the "
+            "rep's one-on-one agenda",
             readout_format=".1f",
             continuous_update=False,
             style=_STYLE,
@@ -356,7 +360,7 @@ class ProgramDesigner:
                     ]
                 ),
             ],
-            titles=("Results", "Compared with baseline", "Scenario file"),
+            titles=("Results", "vs. baseline", "Scenario file"),
             layout=widgets.Layout(width="100%"),
         )
 
@@ -607,7 +611,7 @@ class ProgramDesigner:
         self._show_comparison()
         self.message.value = message_html(
             "Saved these results as the baseline. Change the controls and press "
-            "Run: the tab 'Compared with baseline' shows the differences.",
+            "Run: the tab 'vs. baseline' shows the differences.",
             kind="done",
         )
 
