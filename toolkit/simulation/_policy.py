@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -369,7 +370,12 @@ class ProgramPolicy:
                     rng=0,
                 )
         except ToolkitError as error:
-            return str(error)
+            # the policy has no mutual pairs and no command-line options
+            text = re.sub(
+                r" or allow mutual pairs \(allow_mutual=True\)", "", str(error)
+            )
+            text = re.sub(r" \(CLI: [^)]*\)", "", text)
+            return text if text.endswith(".") else text + "."
         return None
 
     def check(self, *, stacklevel: int = 2) -> ProgramPolicy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,12 @@ from scipy import stats
 from toolkit.errors import ToolkitError
 from toolkit.simulation._behaviour import BehaviourModel
 from toolkit.simulation._policy import ProgramPolicy
-from toolkit.simulation._sweep import SweepPoint, SweepResult, run_sweep
+from toolkit.simulation._sweep import (
+    SweepPoint,
+    SweepResult,
+    SweepWarning,
+    run_sweep,
+)
 
 __all__ = [
     "Comparison",
@@ -348,10 +354,14 @@ def _labelled(policies: Any) -> dict[str, ProgramPolicy]:
 
 
 def _sweep(points: list[SweepPoint], replications: int, **options: Any) -> SweepResult:
-    sweep = run_sweep(points, replications, **options)
+    with warnings.catch_warnings():
+        # a point that cannot run is an error here, said once below
+        warnings.simplefilter("ignore", SweepWarning)
+        sweep = run_sweep(points, replications, **options)
     if sweep.skipped:
         label, reason = next(iter(sweep.skipped.items()))
-        raise ToolkitError(f"policy {label!r} cannot run: {reason}")
+        which = "the policy" if len(points) == 1 else f"policy {label!r}"
+        raise ToolkitError(f"{which} cannot run: {reason}")
     return sweep
 
 
