@@ -101,7 +101,7 @@ def test_simulate_refuses_a_policy_that_cannot_pair():
     tiny = ProgramPolicy(team_size=4, reviews_per_rep=2)
     with (
         pytest.warns(GuideWarning),
-        pytest.raises(ToolkitError, match="the policy cannot run: .* at least 5 reps"),
+        pytest.raises(ToolkitError, match=r"the policy cannot run: .* at least 5 reps"),
     ):
         simulate(tiny, replications=2)
 
