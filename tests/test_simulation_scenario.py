@@ -157,3 +157,21 @@ def test_a_study_names_an_unknown_metric_before_running():
         ToolkitError, match=r"s\.toml: unknown metric\(s\) 'compliance'"
     ):
         run_study(scenario, replications=1, n_jobs=1)
+
+
+def test_a_study_writes_no_period_as_never_and_keeps_whole_numbers():
+    scenario = Scenario.from_toml(
+        """
+        metrics = ["repeated_pair_share"]
+        [policy]
+        horizon_months = 1
+        [sweep]
+        team_size = [6, 8]
+        split_above = [5, "never"]
+        """
+    )
+    summary = run_study(scenario, replications=1, n_jobs=1).key_metrics()
+
+    assert summary["split_above"].tolist() == [5, "never", 5, "never"]
+    assert summary["team_size"].tolist() == [6, 6, 8, 8]
+    assert summary["team_size"].dtype.kind == "i"

@@ -141,11 +141,12 @@ def run_study(
     )
 
     summary = summarise(sweep.runs)
-    values = pd.DataFrame.from_dict(
-        scenario.sweep_values(), orient="index", dtype=object
-    )
     # "never" in words, as the scenario file writes it (None would read as NaN)
-    values = values.where(values.notna(), NEVER).infer_objects()
+    words = {
+        label: {name: NEVER if value is None else value for name, value in row.items()}
+        for label, row in scenario.sweep_values().items()
+    }
+    values = pd.DataFrame.from_dict(words, orient="index").infer_objects()
     if not values.empty:
         summary = summary.merge(values, left_on="label", right_index=True)
         swept = list(scenario.sweep)
