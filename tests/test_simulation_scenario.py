@@ -167,11 +167,11 @@ def test_a_study_writes_no_period_as_never_and_keeps_whole_numbers():
         horizon_months = 1
         [sweep]
         team_size = [6, 8]
-        split_above = [5, "never"]
+        split_above = [8, "never"]
         """
     )
     summary = run_study(scenario, replications=1, n_jobs=1).key_metrics()
 
-    assert summary["split_above"].tolist() == [5, "never", 5, "never"]
+    assert summary["split_above"].tolist() == [8, "never", 8, "never"]
     assert summary["team_size"].tolist() == [6, 6, 8, 8]
     assert summary["team_size"].dtype.kind == "i"
