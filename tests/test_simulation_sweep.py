@@ -318,3 +318,17 @@ def test_an_unreachable_scheduler_gets_a_clear_error(monkeypatch):
     monkeypatch.setattr(sweep_module, "_CONNECT_TIMEOUT", "1s")
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler"):
         run_sweep(points(2), 1, scheduler="tcp://127.0.0.1:9")
+
+
+def test_on_chunk_reports_each_saved_chunk(tmp_path):
+    output = tmp_path / "results.csv"
+    study = points(2, 3)
+    run_sweep(study, 2, seed=1, output=output, n_jobs=1, chunk_size=3)
+
+    calls = []
+    run_sweep(
+        study, 5, seed=1, output=output, n_jobs=1, chunk_size=2,
+        on_chunk=lambda done, total: calls.append((done, total)),
+    )  # fmt: skip
+    # 4 runs were on disk already: 6 to do, in chunks of 2
+    assert calls == [(2, 6), (4, 6), (6, 6)]

@@ -17,7 +17,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,6 +184,7 @@ def run_sweep(
     scheduler: Any = None,
     chunk_size: int | None = None,
     progress: bool = False,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Run every point ``replications`` times, in parallel, saving as it goes.
 
@@ -218,6 +219,10 @@ def run_sweep(
         small enough that each worker gets several chunks.
     progress
         Show a progress bar on stderr (tqdm).
+    on_chunk
+        Called as ``on_chunk(done, total)`` after each chunk is saved: runs
+        done in this call and runs it has to do (for a progress bar of one's
+        own, as in the notebook apps).
 
     Returns
     -------
@@ -278,7 +283,9 @@ def run_sweep(
     if todo:
         size = chunk_size or _chunk_size(len(todo), n_jobs, scheduler)
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        frames += _run_chunks(chunks, columns, path, n_jobs, scheduler, progress)
+        frames += _run_chunks(
+            chunks, columns, path, n_jobs, scheduler, progress, on_chunk
+        )
 
     runs = _tidy(pd.concat(frames, ignore_index=True), runnable)
     return SweepResult(
@@ -572,8 +579,10 @@ def _run_chunks(
     n_jobs: int | None,
     scheduler: Any,
     progress: bool,
+    on_chunk: Callable[[int, int], None] | None,
 ) -> list[pd.DataFrame]:
     frames = []
+    done = 0
     total = sum(len(chunk) for chunk in chunks)
     bar = tqdm(
         total=total,
@@ -592,6 +601,9 @@ def _run_chunks(
                 _append(path, frame)
             frames.append(frame)
             bar.update(len(frame))
+            done += len(frame)
+            if on_chunk is not None:
+                on_chunk(done, total)
     finally:
         bar.close()
     return frames
