@@ -344,3 +344,19 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
+
+
+@pytest.mark.parametrize(
+    ("rotation", "expected"),
+    # 10 reps, 2 reviewers a month, 6 months, every review delivered: fixed
+    # pairs give 2 peers; quarterly rotation, 2 blocks x 2 new peers = 4
+    [(None, 2.0), (3, 4.0)],
+)
+def test_distinct_reviewers_follow_the_rotation(rotation, expected):
+    policy = ProgramPolicy(team_size=10, horizon_months=6, rotation_months=rotation)
+    model = BehaviourModel(compliance_max=1.0, compliance_knee=50.0, calls_per_day=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GuideWarning)
+        result = run_once(policy, model, seed=3)
+
+    assert result.metrics["distinct_reviewers_per_rep"] == expected

@@ -182,6 +182,7 @@ def _metrics(run: _Run) -> dict[str, float]:
         "latency_p90_days": _quantile(latency, 0.9),
         "feedback_gini": gini(per_rep),
         "repeated_pair_share": _repeated_pair_share(run),
+        "distinct_reviewers_per_rep": _distinct_reviewers(run, delivered),
         "bias_exposure": _share(int(related[run.done].sum()), n_done),
         "routed_per_month": float(run.routed.sum() / months),
         "coaching_per_month": float(run.coaching.sum() / months),
@@ -219,6 +220,13 @@ def _repeated_pair_share(run: _Run) -> float:
     first = np.full(which.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(first, which, block)
     return float(np.mean(block > first[which]))
+
+
+def _distinct_reviewers(run: _Run, delivered: np.ndarray) -> float:
+    """Different peers whose feedback each rep received, mean over reps."""
+    pair = np.unique(run.reviewer[delivered] * run.n_reps + run.rep[delivered])
+    per_rep = np.bincount(pair % run.n_reps, minlength=run.n_reps)
+    return float(per_rep.mean())
 
 
 def _events(run: _Run, calls: np.ndarray) -> pd.DataFrame:

@@ -91,7 +91,9 @@ def run_once(
         - ``feedback_gini``: Gini coefficient of delivered feedback across
           reps (0: even);
         - ``repeated_pair_share``: assignments to a pair that already met in
-          an earlier rotation;
+          an earlier rotation (0 without rotation: the pairs never change);
+        - ``distinct_reviewers_per_rep``: different peers whose feedback a
+          rep received over the horizon, mean over reps;
         - ``bias_exposure``: done reviews written by a friend or competitor;
         - ``routed_per_month``, ``coaching_per_month``: criteria routed to a
           one-on-one agenda, and coaching conversations held, per month;
