@@ -69,6 +69,16 @@ def test_progress_bar_counts_the_replications_run():
     assert "3 simulated teams of 7 reps" in _text(app.message.value)
 
 
+def test_progress_bar_moves_as_each_chunk_of_runs_ends():
+    app = _small(replications=12)
+    moves = []
+    app.progress.observe(lambda change: moves.append(change["new"]), names="value")
+
+    app.run_button.click()
+
+    assert moves == [2, 4, 6, 8, 10, 12]  # 6 chunks of 2 replications
+
+
 def test_cadence_6_shows_the_guides_message_beside_the_cadence_control():
     app = _small()
     expected = ProgramPolicy(reviews_per_rep=6).departures()["reviews_per_rep"]
@@ -217,7 +227,7 @@ def test_starting_policy_keeps_the_fields_without_a_control():
 
 
 @pytest.mark.parametrize("replications", [2, 7])
-def test_batches_give_the_numbers_of_one_call(replications):
+def test_chunks_give_the_numbers_of_one_call(replications):
     app = program_designer(replications=replications, run=False)
     app.horizon_months.value = 1
     app.team_size.value = 5

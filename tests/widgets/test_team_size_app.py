@@ -116,6 +116,16 @@ def test_choosing_another_metric_redraws_without_running_again(ran):
     ran.metric.value = "repeated_pair_share"
 
 
+def test_above_20_reps_sub_teams_and_one_pool_are_two_lines():
+    app = _small(sizes=(20, 24), horizon_months=1, replications=2)
+
+    app.run()
+
+    series = app.summary.groupby("team size")["sub-teams"].unique()
+    assert sorted(series[24]) == ["no (one pool)", "yes (5-8 reps each above 20)"]
+    assert len(app.plot.axes[0].get_legend().get_texts()) == 2
+
+
 def test_no_team_size_possible_shows_a_message():
     app = _small(sizes=(3, 4))
 

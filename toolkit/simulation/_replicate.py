@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +116,8 @@ def simulate(
     n_jobs: int | None = None,
     scheduler: Any = None,
     progress: bool = False,
+    chunk_size: int | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Run ``policy`` ``replications`` times and summarise every metric.
 
@@ -131,10 +133,10 @@ def simulate(
     seed
         Replication ``r`` runs on ``replication_seeds(seed, replications)[r]``,
         so the same seed reproduces the result to the bit.
-    n_jobs, scheduler, progress
+    n_jobs, scheduler, progress, chunk_size, on_chunk
         As in :func:`toolkit.simulation.run_sweep`: local processes by
         default for 64 runs or more, a Dask cluster with ``scheduler``, a
-        progress bar on stderr.
+        progress bar on stderr, runs per chunk and a callback after each.
 
     Returns
     -------
@@ -159,6 +161,8 @@ def simulate(
         n_jobs=n_jobs,
         scheduler=scheduler,
         progress=progress,
+        chunk_size=chunk_size,
+        on_chunk=on_chunk,
     )
     runs = sweep.runs.drop(columns="label")
     summary = summarise(sweep.runs).drop(columns="label").set_index("metric")
@@ -184,6 +188,8 @@ def compare(
     n_jobs: int | None = None,
     scheduler: Any = None,
     progress: bool = False,
+    chunk_size: int | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Run several policies on common seeds and give their paired differences.
 
@@ -198,7 +204,7 @@ def compare(
     policies
         Label -> policy, or a list (labelled ``policy 1``, ``policy 2``, ...).
         Two or more.
-    replications, behaviour, seed, n_jobs, scheduler, progress
+    replications, behaviour, seed, n_jobs, scheduler, progress, chunk_size, on_chunk
         As in :func:`simulate`.
     baseline
         The label the differences are taken against; the first by default.
@@ -242,6 +248,8 @@ def compare(
         n_jobs=n_jobs,
         scheduler=scheduler,
         progress=progress,
+        chunk_size=chunk_size,
+        on_chunk=on_chunk,
     )
     return Comparison(
         runs=sweep.runs,

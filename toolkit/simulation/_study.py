@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,7 @@ def run_study(
     scheduler: Any = None,
     chunk_size: int | None = None,
     progress: bool = False,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> StudyResult:
     """Run every point of ``scenario`` and summarise its metrics.
 
@@ -138,6 +140,7 @@ def run_study(
         scheduler=scheduler,
         chunk_size=chunk_size,
         progress=progress,
+        on_chunk=on_chunk,
     )
 
     summary = summarise(sweep.runs)

@@ -33,6 +33,7 @@ __all__ = [
     "share",
     "signed",
     "table_html",
+    "without_cli",
 ]
 
 _BOXES = {
@@ -69,6 +70,17 @@ def in_app(message: str) -> str:
         return f"in this app: {_APP_CONTROLS.get(option, option)}"
 
     return _CLI_HINT.sub(control, message)
+
+
+def without_cli(message: str) -> str:
+    """A toolkit message without its command-line hint, for an app with none.
+
+    Examples
+    --------
+    >>> without_cli("give a larger team (CLI: --team-size).")
+    'give a larger team.'
+    """
+    return re.sub(r"\s*\(CLI: [^)]*\)", "", message)
 
 
 def message_html(text: str, *, kind: str = "problem") -> str:

@@ -9,92 +9,72 @@ per size, the month the first pair meets again. Teams too small to pair at
 the cadence are listed as not possible.
 
 The study is a :class:`~toolkit.simulation.Scenario` swept over
-``team_size`` and ``split_above``, run by :func:`~toolkit.simulation.
-run_study` (in batches of replications, so the progress bar moves; the
-numbers are those of one call with the same seed) and drawn by
+``team_size`` and ``split_above``; its numbers are those of
+:func:`~toolkit.simulation.run_study` with the same seed (one
+:func:`~toolkit.simulation.run_sweep` call in a few chunks, so the progress
+bar moves; see :mod:`toolkit.widgets._runs`), drawn by
 :func:`~toolkit.simulation.study_figure`. The first repeats come from
-:meth:`toolkit.pairing.PairingSchedule.first_repeat`.
+:mod:`toolkit.widgets._repeats`.
 """
 
 from __future__ import annotations
 
 import html
-import warnings
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.errors import GuideWarning, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.guide import GUIDE_SPLIT_ABOVE
-from toolkit.pairing import pairing_schedule
 from toolkit.simulation import (
     NEVER,
     BehaviourModel,
     ProgramPolicy,
     Scenario,
     StudyResult,
-    run_study,
     study_figure,
 )
-from toolkit.widgets._designer import (
-    _without_cli,
-    key_metrics,
-    metric_label,
-    runs_in_batches,
-)
+from toolkit.widgets._controls import int_slider, rotation_dropdown, run_controls
 from toolkit.widgets._display import (
     collect_warnings,
     figure_png,
     message_html,
     notes_html,
-    table_html,
+    without_cli,
 )
+from toolkit.widgets._repeats import (
+    caption_html,
+    no_repeat_from,
+    repeats_table,
+    repeats_table_html,
+)
+from toolkit.widgets._runs import study_with_progress
+from toolkit.widgets._sim_results import key_metrics, metric_label
 
-__all__ = ["SIZES", "TeamSizeWhatIf", "first_repeat", "team_size_what_if"]
+__all__ = ["SIZES", "TeamSizeWhatIf", "team_size_what_if"]
 
 #: Team sizes a range is sampled at (its two ends are always run too).
 SIZES = (3, 4, 5, 6, 8, 10, 12, 14, 16, 20, 24, 30, 40, 50, 60)
 SERIES = "sub-teams"
 X = "team size"
 
-_ROTATIONS: list[tuple[str, Any]] = [
-    ("monthly", 1),
-    ("every 2 months", 2),
-    ("quarterly", 3),
-    ("every 6 months", 6),
-    ("yearly", 12),
-    ("never", NEVER),
-]
-_STYLE = {"description_width": "11em"}
-_CONTROL = widgets.Layout(width="30em")
+_ROTATION_MONTHS = (1, 2, 3, 6, 12)
+_WIDTH = "11em"
+_HELP = (
+    "<h3>Team size: what if?</h3><p>The same program run at each team size, "
+    "once with the guide's sub-teams of 5 to 8 above 20 reps and once as one "
+    "pool. Choose the sizes, cadence and rotation, press <i>Run</i>, then "
+    "pick what to plot.</p>"
+)
 
 
 class TeamSizeWhatIf:
     """One program run at many team sizes, with and without sub-teams.
 
-    Parameters
-    ----------
-    sizes
-        Smallest and largest team size (3 to 60).
-    reviews_per_rep, rotation_months, horizon_months
-        Start values of the cadence, rotation (``None`` never) and months.
-    metric
-        The metric plotted first (any of :data:`toolkit.widgets._designer.
-        METRICS`, or a skill or QA metric of criterion 1).
-    replications, seed
-        Start values of the Replications slider and the Seed box.
-    policy
-        The program's other choices (criteria, pairing, manager review,
-        ...); the guide's policy by default.
-    behaviour
-        The behaviour assumptions; ``None`` uses the defaults.
-    n_jobs
-        Local processes per run; ``1`` (the default) runs in the kernel.
-    run
-        Run the study at once.
+    :func:`team_size_what_if` makes it; see there for the arguments, which
+    are passed by keyword.
 
     Attributes
     ----------
@@ -128,7 +108,7 @@ class TeamSizeWhatIf:
 
     Examples
     --------
-    >>> app = TeamSizeWhatIf(sizes=(3, 6), horizon_months=2)
+    >>> app = team_size_what_if(sizes=(3, 6), horizon_months=2)
     >>> app.team_sizes()
     [3, 4, 5, 6]
     """
@@ -136,17 +116,17 @@ class TeamSizeWhatIf:
     def __init__(
         self,
         *,
-        sizes: tuple[int, int] = (3, 40),
-        reviews_per_rep: int = 2,
-        rotation_months: int | None = 3,
-        horizon_months: int = 12,
-        metric: str = "repeated_pair_share",
-        replications: int = 10,
-        seed: int = 0,
-        policy: ProgramPolicy | None = None,
-        behaviour: BehaviourModel | None = None,
-        n_jobs: int | None = 1,
-        run: bool = False,
+        sizes: tuple[int, int],
+        reviews_per_rep: int,
+        rotation_months: int | None,
+        horizon_months: int,
+        metric: str,
+        replications: int,
+        seed: int,
+        policy: ProgramPolicy | None,
+        behaviour: BehaviourModel | None,
+        n_jobs: int | None,
+        run: bool,
     ) -> None:
         self.base = policy if policy is not None else ProgramPolicy()
         self.behaviour = behaviour if behaviour is not None else BehaviourModel()
@@ -162,62 +142,54 @@ class TeamSizeWhatIf:
         self.plot: Figure | None = None
         self.shown_notes: tuple[str, ...] = ()
         self._quiet = False
-        rotation = NEVER if rotation_months is None else rotation_months
-        self._build(
-            sizes, reviews_per_rep, rotation, horizon_months, replications, seed
+
+        self._build_controls(
+            sizes, reviews_per_rep, rotation_months, horizon_months, replications, seed
         )
+        self._build_layout()
         self._offer_metrics(metric)
         self._waiting()
         if run:
             self.run()
 
-    # ------------------------------------------------------------ controls
-    def _build(
+    # ------------------------------------------------------------ widgets
+    def _build_controls(
         self,
         sizes: tuple[int, int],
         reviews_per_rep: int,
-        rotation: Any,
+        rotation_months: int | None,
         horizon_months: int,
         replications: int,
         seed: int,
     ) -> None:
-        rotations = list(_ROTATIONS)
-        if rotation not in [value for _, value in rotations]:
-            rotations.insert(-1, (f"every {rotation} months", rotation))
         self.sizes = widgets.IntRangeSlider(
             value=tuple(sizes),
             min=3,
             max=60,
             description="Team sizes (reps)",
             continuous_update=False,
-            style=_STYLE,
-            layout=_CONTROL,
+            style={"description_width": _WIDTH},
+            layout=widgets.Layout(width="30em"),
         )
-        self.reviews_per_rep = _slider("Reviews per rep a month", reviews_per_rep, 1, 6)
-        self.rotation_months = widgets.Dropdown(
-            options=rotations,
-            value=rotation,
-            description="Rotate pairs",
-            style=_STYLE,
-            layout=_CONTROL,
+        self.reviews_per_rep = int_slider(
+            "Reviews per rep a month", reviews_per_rep, 1, 6, width=_WIDTH
         )
-        self.horizon_months = _slider("Months simulated", horizon_months, 1, 24)
+        self.rotation_months = rotation_dropdown(
+            _ROTATION_MONTHS, rotation_months, width=_WIDTH
+        )
+        self.horizon_months = int_slider(
+            "Months simulated", horizon_months, 1, 24, width=_WIDTH
+        )
         self.metric = widgets.Dropdown(
-            description="Plot", style=_STYLE, layout=widgets.Layout(width="40em")
+            description="Plot",
+            style={"description_width": _WIDTH},
+            layout=widgets.Layout(width="40em"),
         )
-        self.replications = _slider("Replications", replications, 2, 100)
-        self.seed = widgets.BoundedIntText(
-            value=seed,
-            min=0,
-            max=2**31 - 1,
-            description="Seed",
-            style=_STYLE,
-            layout=_CONTROL,
-        )
-        self.run_button = widgets.Button(
-            description="Run", button_style="primary", icon="play"
-        )
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Runs")
+        row = run_controls(replications, seed, most=100, width=_WIDTH)
+        self.replications, self.seed = row.replications, row.seed
+        self.run_button, self.progress = row.run_button, row.progress
+
+    def _build_layout(self) -> None:
         self.message = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.caption = widgets.HTML()
@@ -226,13 +198,7 @@ class TeamSizeWhatIf:
         self.notes = widgets.HTML()
         self.widget = widgets.VBox(
             [
-                widgets.HTML(
-                    "<h3>Team size: what if?</h3><p>The same program run at "
-                    "each team size, once with the guide's sub-teams of 5 to 8 "
-                    "above 20 reps and once as one pool. Choose the sizes, "
-                    "cadence and rotation, press <i>Run</i>, then pick what "
-                    "to plot.</p>"
-                ),
+                widgets.HTML(_HELP),
                 widgets.HBox([self.sizes, self.reviews_per_rep]),
                 widgets.HBox([self.rotation_months, self.horizon_months]),
                 widgets.HBox([self.replications, self.seed]),
@@ -279,6 +245,7 @@ class TeamSizeWhatIf:
             # the same kind of metric at the new horizon, else the first
             same = [n for n in names if n.split("_")[:2] == wanted.split("_")[:2]]
             wanted = same[0] if same else "repeated_pair_share"
+
         self._quiet = True  # new options reset the value: draw once, below
         try:
             self.metric.options = [(metric_label(name), name) for name in names]
@@ -339,19 +306,13 @@ class TeamSizeWhatIf:
             f"and without sub-teams) {scenario.replications} times each...",
             kind="working",
         )
+
         self.run_button.disabled = True
-
-        def batch(upto: int, path: Path) -> StudyResult:
-            return run_study(
-                scenario, replications=upto, output=path, n_jobs=self.n_jobs
-            )
-
-        def advance(upto: int) -> None:
-            self.progress.value = upto
-
         try:
             with collect_warnings() as caught:
-                study = runs_in_batches(scenario.replications, batch, advance=advance)
+                study = study_with_progress(
+                    scenario, n_jobs=self.n_jobs, bar=self.progress
+                )
         except ToolkitError as exc:
             self._problem(str(exc))
             return
@@ -361,7 +322,11 @@ class TeamSizeWhatIf:
         self.study = study
         self.not_possible = _not_possible(study)
         self.summary = _with_series(study.summary, self.base)
-        self._find_repeats(scenario.policy)
+        self.repeats = repeats_table(
+            scenario.policy, self.team_sizes(), split_above=self._split_above()
+        )
+        low, high = (int(v) for v in self.sizes.value)
+        self.no_repeat_from = no_repeat_from(scenario.policy, low, high)
         # teams that cannot be paired are listed apart, not among the notes
         skipped = study.sweep.skipped.values()
         self.shown_notes = tuple(
@@ -369,43 +334,6 @@ class TeamSizeWhatIf:
         )
         self.progress.bar_style = "success"
         self._show()
-
-    def _find_repeats(self, policy: ProgramPolicy) -> None:
-        """First repeats per size and series, and where one pool stops repeating."""
-        rows = []
-        for size in self.team_sizes():
-            for split in (self._split_above(), None):
-                try:
-                    month = first_repeat(policy.replace(split_above=split), size)
-                except ToolkitError:
-                    possible, month = False, None
-                else:
-                    possible = True
-                rows.append(
-                    {
-                        "team_size": size,
-                        "sub_teams": split is not None,
-                        "possible": possible,
-                        "first_repeat": float("nan") if month is None else month,
-                    }
-                )
-        self.repeats = pd.DataFrame(rows)
-
-        # the smallest size, one pool, that goes the horizon without a repeat
-        self.no_repeat_from = None
-        if policy.rotation_months is None:
-            return
-        pool = policy.replace(split_above=None)
-        low, high = (int(v) for v in self.sizes.value)
-        if not _no_repeat(pool, high):
-            return
-        while low < high:  # more reps, more rounds before a repeat
-            middle = (low + high) // 2
-            if _no_repeat(pool, middle):
-                high = middle
-            else:
-                low = middle + 1
-        self.no_repeat_from = high
 
     # ------------------------------------------------------------ showing
     def _show(self) -> None:
@@ -425,9 +353,17 @@ class TeamSizeWhatIf:
             self.not_possible_html.value = _not_possible_html(self.not_possible)
             return
 
+        policy = study.scenario.policy
         self._draw()
-        self.caption.value = self._caption()
-        self.repeats_html.value = self._repeats_table()
+        self.caption.value = caption_html(
+            policy,
+            self.no_repeat_from,
+            split_above=self._split_above(),
+            largest=self.sizes.value[1],
+        )
+        self.repeats_html.value = repeats_table_html(
+            self.repeats, policy.horizon_months
+        )
         self.not_possible_html.value = _not_possible_html(self.not_possible)
         self.notes.value = (
             "<details><summary>What the guide says about some of these teams "
@@ -437,11 +373,10 @@ class TeamSizeWhatIf:
             if self.shown_notes
             else ""
         )
-        scenario = study.scenario
         self.message.value = message_html(
             f"{len(study.sweep.runs)} simulated teams: "
-            f"{scenario.replications} per team size and series, "
-            f"{scenario.policy.horizon_months} month(s) each (seed {scenario.seed}).",
+            f"{study.scenario.replications} per team size and series, "
+            f"{policy.horizon_months} month(s) each (seed {study.scenario.seed}).",
             kind="done",
         )
 
@@ -456,6 +391,7 @@ class TeamSizeWhatIf:
             self.marks[f"no repeat from {self.no_repeat_from}"] = float(
                 self.no_repeat_from
             )
+
         self.plot = study_figure(
             shown,
             metric_label(metric),
@@ -466,66 +402,6 @@ class TeamSizeWhatIf:
         )
         self.image.value = figure_png(self.plot)
         self.image.layout.display = None
-
-    def _caption(self) -> str:
-        policy = self.study.scenario.policy if self.study else self.base
-        months = policy.horizon_months
-        cadence = policy.reviews_per_rep
-        split = self._split_above()
-        if policy.rotation_months is None:
-            text = (
-                f"Pairs never rotate: each rep hears from the same {cadence} "
-                f"peer(s) for all {months} months. No pair meets 'again', so "
-                "no line is drawn, but every review comes from a familiar peer."
-            )
-        elif self.no_repeat_from is not None:
-            text = (
-                f"Dotted line at {self.no_repeat_from} reps: from this size up, "
-                "a team paired as one pool rotates "
-                f"{_every(policy.rotation_months)} for all {months} months "
-                "without any peer reviewing the same rep again. Smaller teams "
-                "run out of new pairs and repeat some. Sub-teams are small "
-                f"pools, so above {split} reps they repeat pairs as a team of "
-                "their size does (see the table)."
-            )
-        else:
-            text = (
-                f"Every team size shown repeats some pair within {months} "
-                f"months at {cadence} review(s) per rep, rotated "
-                f"{_every(policy.rotation_months)}: a team paired as one pool "
-                f"needs more than {self.sizes.value[1]} reps to avoid it."
-            )
-        return (
-            f"<p style='font-size:90%'>Points: mean of the replications; bars: "
-            f"95% interval. Up to {split} reps the two lines are the same teams "
-            f"(no split happens). {html.escape(text)}</p>"
-        )
-
-    def _repeats_table(self) -> str:
-        months = int(self.horizon_months.value)
-        if self.study is not None:
-            months = self.study.scenario.policy.horizon_months
-
-        def cell(row: pd.Series) -> str:
-            if not row["possible"]:
-                return "not possible"
-            if pd.isna(row["first_repeat"]):
-                return f"none in {months} months"
-            return f"month {int(row['first_repeat'])}"
-
-        table = self.repeats.assign(shown=self.repeats.apply(cell, axis=1))
-        wide = pd.DataFrame(
-            {
-                "Team size": table.loc[table["sub_teams"], "team_size"].to_numpy(),
-                "With sub-teams": table.loc[table["sub_teams"], "shown"].to_numpy(),
-                "One pool": table.loc[~table["sub_teams"], "shown"].to_numpy(),
-            }
-        )
-        return (
-            "<p><b>When does the first pair meet again?</b> The month in which "
-            "some peer is assigned a rep they reviewed in an earlier rotation "
-            "(one seating of the team).</p>" + table_html(wide)
-        )
 
     def _waiting(self) -> None:
         n_sizes = len(self.team_sizes())
@@ -577,13 +453,17 @@ def team_size_what_if(
         The cadence, months between rotations (``None``: never) and months
         simulated.
     metric
-        The metric plotted first; another can be chosen after the run.
+        The metric plotted first (any of :data:`toolkit.widgets.
+        _sim_results.METRICS`, or a skill or QA metric of criterion 1);
+        another can be chosen after the run.
     replications, seed
-        Replications per team size and series, and the study's seed; the
+        Replications per team size and series, and the study's seed (the
+        start values of the Replications slider and the Seed box); the
         numbers are those of :func:`toolkit.simulation.run_study` with the
         same seed.
     policy
-        The program's other choices; the guide's policy by default.
+        The program's other choices (criteria, pairing, manager review,
+        ...); the guide's policy by default.
     behaviour
         The behaviour assumptions; ``None`` uses the defaults.
     n_jobs
@@ -629,55 +509,6 @@ def team_size_what_if(
     )
 
 
-def first_repeat(policy: ProgramPolicy, team_size: int) -> int | None:
-    """The month the first pair meets again in a team of ``team_size``.
-
-    The pairing of ``policy`` (cadence, rotation, method, sub-teams) for
-    ``policy.horizon_months`` months, by
-    :meth:`toolkit.pairing.PairingSchedule.first_repeat`, for one seating of
-    the team (seed 0).
-
-    Returns
-    -------
-    int or None
-        The month (1, 2, ...), or ``None`` when no pair meets again within
-        the horizon.
-
-    Raises
-    ------
-    ToolkitError
-        The pairing cannot fill the cadence in a team of that size.
-
-    Examples
-    --------
-    >>> from toolkit.simulation import ProgramPolicy
-    >>> monthly = ProgramPolicy(rotation_months=1, horizon_months=6)
-    >>> first_repeat(monthly, 5), first_repeat(monthly, 13)
-    (3, None)
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GuideWarning)
-        schedule = pairing_schedule(
-            team_size,
-            n_periods=policy.horizon_months,
-            reviews_per_rep=policy.reviews_per_rep,
-            rotation=policy.rotation_months,
-            method=policy.pairing,
-            split_above=policy.split_above,
-            sub_team_size=policy.sub_team_size,
-            rng=0,
-        )
-    return schedule.first_repeat()
-
-
-def _no_repeat(policy: ProgramPolicy, team_size: int) -> bool:
-    """Whether a team of this size can be paired and never repeats a pair."""
-    try:
-        return first_repeat(policy, team_size) is None
-    except ToolkitError:
-        return False
-
-
 # ---------------------------------------------------------------- helpers
 def _with_series(summary: pd.DataFrame, policy: ProgramPolicy) -> pd.DataFrame:
     """The summary with the figure's x and series columns, in words."""
@@ -687,9 +518,13 @@ def _with_series(summary: pd.DataFrame, policy: ProgramPolicy) -> pd.DataFrame:
         True: f"yes ({smallest}-{largest} reps each above {split})",
         False: "no (one pool)",
     }
+
+    # a study summary writes a team that never splits as "never"
+    split_above = summary["split_above"]
+    sub_teams = split_above.notna() & split_above.ne(NEVER)
     frame = summary.copy()
     frame[X] = summary["team_size"].astype(int)
-    frame[SERIES] = summary["split_above"].notna().map(series)
+    frame[SERIES] = sub_teams.map(series)
     return frame
 
 
@@ -719,26 +554,6 @@ def _not_possible_html(table: pd.DataFrame) -> str:
         )
         items.append(
             f"<li><b>{size} reps</b> ({which}): not possible: "
-            f"{html.escape(_without_cli(reasons[0]))}</li>"
+            f"{html.escape(without_cli(reasons[0]))}</li>"
         )
     return "<p><b>Not possible</b></p><ul>" + "".join(items) + "</ul>"
-
-
-def _every(months: int | None) -> str:
-    if months == 1:
-        return "monthly"
-    if months == 3:
-        return "quarterly"
-    return f"every {months} months"
-
-
-def _slider(description: str, value: int, low: int, high: int) -> widgets.IntSlider:
-    return widgets.IntSlider(
-        value=value,
-        min=low,
-        max=max(high, value),
-        description=description,
-        continuous_update=False,
-        style=_STYLE,
-        layout=_CONTROL,
-    )
