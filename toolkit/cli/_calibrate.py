@@ -11,6 +11,7 @@ import click
 import pandas as pd
 
 from toolkit import __version__
+from toolkit._export import spreadsheet_safe
 from toolkit.cli._common import (
     _columns,
     _json_default,
@@ -19,7 +20,6 @@ from toolkit.cli._common import (
     _parse_levels,
     _records,
     _require_folder,
-    _spreadsheet_safe,
 )
 from toolkit.cli._group import _fail
 from toolkit.errors import ToolkitError, ToolkitWarning
@@ -256,7 +256,7 @@ def _render(
     report: Any = None,
 ) -> str:
     if output_format == "csv":
-        return _spreadsheet_safe(summary).to_csv(index=False)
+        return spreadsheet_safe(summary).to_csv(index=False)
     if output_format == "json":
         payload = {
             "source": source,

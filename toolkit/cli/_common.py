@@ -13,8 +13,6 @@ from toolkit.cli._group import _fail
 
 __all__: list[str] = []
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _names(text: str | None) -> list[str] | None:
     if not text:
@@ -79,21 +77,6 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return str(value)
-
-
-def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralise cells a spreadsheet would run as a formula."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(_neutralise)
-    return safe
-
-
-def _neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _number(value: Any) -> str:

@@ -12,6 +12,7 @@ import click
 import pandas as pd
 
 from toolkit import __version__
+from toolkit._export import spreadsheet_safe
 from toolkit.cli._common import (
     _columns,
     _json_default,
@@ -19,7 +20,6 @@ from toolkit.cli._common import (
     _parse_levels,
     _records,
     _require_folder,
-    _spreadsheet_safe,
 )
 from toolkit.cli._group import _fail
 from toolkit.errors import ToolkitError, ToolkitWarning
@@ -136,13 +136,13 @@ def divergence(
         click.echo(f"peercoach: warning: {caught.message}", err=True)
 
     if agenda_path:
-        agenda_csv = _spreadsheet_safe(report.agenda).to_csv(index=False)
+        agenda_csv = spreadsheet_safe(report.agenda).to_csv(index=False)
         Path(agenda_path).write_text(agenda_csv, encoding="utf-8")
         click.echo(
             f"wrote {len(report.agenda)} agenda item(s) to {agenda_path}", err=True
         )
     if output_format == "csv":
-        text = _spreadsheet_safe(report.agenda).to_csv(index=False)
+        text = spreadsheet_safe(report.agenda).to_csv(index=False)
         for note in report.notes:
             click.echo(f"peercoach: note: {note}", err=True)
     elif output_format == "json":

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from toolkit.cli._common import _spreadsheet_safe
+from toolkit._export import spreadsheet_safe
 from toolkit.cli._group import _fail
 from toolkit.errors import ToolkitError, ToolkitWarning
 
@@ -123,7 +123,7 @@ def pairings(
         click.echo(f"peercoach: warning: {caught.message}", err=True)
 
     if output_format == "csv":
-        text = _spreadsheet_safe(schedule.frame).to_csv(index=False)
+        text = spreadsheet_safe(schedule.frame).to_csv(index=False)
     else:
         text = _pairings_table(schedule)
     if output:

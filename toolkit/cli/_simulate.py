@@ -13,7 +13,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from toolkit.cli._common import _columns, _records, _require_folder, _spreadsheet_safe
+from toolkit._export import spreadsheet_safe
+from toolkit.cli._common import _columns, _records, _require_folder
 from toolkit.cli._group import _fail
 from toolkit.errors import ToolkitError, ToolkitWarning
 
@@ -111,7 +112,7 @@ def simulate(
     first = summary["metric"].isin(scenario.metrics)
     summary = pd.concat([summary[first], summary[~first]], ignore_index=True)
     if output_format == "csv":
-        text = _spreadsheet_safe(summary).to_csv(index=False)
+        text = spreadsheet_safe(summary).to_csv(index=False)
     elif output_format == "json":
         record = {
             "scenario": scenario.name,
@@ -273,7 +274,7 @@ def sensitivity(
 
     click.echo(_sensitivity_text(result), nl=False)
     if output:
-        _spreadsheet_safe(result.table).to_csv(output, index=False)
+        spreadsheet_safe(result.table).to_csv(output, index=False)
         click.echo(f"wrote the table to {output}", err=True)
     if figure:
         tornado_figure(result).savefig(figure, dpi=110)

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from toolkit import plots
-from toolkit.cli._common import _spreadsheet_safe
+from toolkit._export import spreadsheet_safe
 from toolkit.divergence import DivergenceReport, divergence_report
 from toolkit.errors import ToolkitError
 from toolkit.ratings import RatingsTable
@@ -406,7 +406,7 @@ class DivergenceReview:
         summary = report.summary[list(SUMMARY_COLUMNS)]
         self.agenda_table = agenda[self._kept(agenda)].reset_index(drop=True)
         self.summary_table = summary[self._kept(summary)].reset_index(drop=True)
-        self.agenda_csv = _spreadsheet_safe(self.agenda_table).to_csv(index=False)
+        self.agenda_csv = spreadsheet_safe(self.agenda_table).to_csv(index=False)
 
         reps = self.rep_filter.value or self.rep_filter.options
         quiet = [r for r in reps if r not in set(self.agenda_table["rep"])]
