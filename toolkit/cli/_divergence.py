@@ -22,6 +22,7 @@ from toolkit.cli._common import (
     _require_folder,
 )
 from toolkit.cli._group import _fail
+from toolkit.divergence import anchor_flag
 from toolkit.errors import ToolkitError, ToolkitWarning
 
 __all__: list[str] = []
@@ -222,7 +223,7 @@ def _divergence_table(report: Any, source: str) -> str:
             f"{_number(row.bias_high)}]",
             _number(row.within_one_level),
             _number(row.weighted_kappa),
-            _anchor_flag(row),
+            anchor_flag(row),
         ]
         for _, row in anchor.by_criterion.iterrows()
     ]
@@ -256,16 +257,3 @@ def _level_text(value: Any) -> str:
     number = float(value)
     # a mean over several calls: two decimals at most, 4.5 stays 4.5
     return "—" if math.isnan(number) else f"{round(number, 2):g}"
-
-
-def _anchor_flag(row: Any) -> str:
-    if row.n_calls < 2:
-        return "too few calls to tell"
-    flags = []
-    if row.biased:
-        flags.append(f"biased ({row.mean_bias:+.2f} levels)")
-    if row.drifting:
-        flags.append(
-            f"drifting (within 1 fell {row.largest_drop:.2f} in {row.drop_period})"
-        )
-    return "; ".join(flags) or "ok"

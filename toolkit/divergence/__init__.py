@@ -21,7 +21,7 @@ Examples
 ['summarised next steps']
 """
 
-from toolkit.divergence._anchor import AnchorQuality
+from toolkit.divergence._anchor import AnchorQuality, anchor_flag
 from toolkit.divergence._annotations import AnnotationSummary
 from toolkit.divergence._input import ANNOTATIONS, PERIODS, ROLES, read_scores
 from toolkit.divergence._report import DivergenceReport, divergence_report
@@ -36,6 +36,7 @@ __all__ = [
     "AnchorQuality",
     "AnnotationSummary",
     "DivergenceReport",
+    "anchor_flag",
     "divergence_report",
     "read_scores",
 ]

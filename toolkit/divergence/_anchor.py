@@ -24,7 +24,7 @@ from scipy import stats
 from toolkit.agreement import cohen_kappa, percent_agreement
 from toolkit.errors import UndefinedCoefficientWarning
 
-__all__ = ["AnchorQuality", "anchor_quality"]
+__all__ = ["AnchorQuality", "anchor_flag", "anchor_quality"]
 
 _SLACK = 1e-9
 _COEFFICIENTS = (
@@ -212,3 +212,30 @@ def _drops(by_period: pd.DataFrame) -> pd.DataFrame:
         )
     columns = ["criterion", "drifting", "largest_drop", "drop_period"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def anchor_flag(row: Any) -> str:
+    """What a lead reads for one row of ``AnchorQuality.criteria``.
+
+    ``"too few calls to tell"``, ``"ok"``, or the problems found: a bias of
+    the AI score, and a drop of its agreement with the manager.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from toolkit.divergence import anchor_flag
+    >>> anchor_flag(SimpleNamespace(n_calls=40, biased=True, mean_bias=0.62,
+    ...     drifting=True, largest_drop=0.25, drop_period="2025-03"))
+    'biased (+0.62 levels); drifting (agreement within 1 level fell 25% in 2025-03)'
+    """
+    if row.n_calls < 2:
+        return "too few calls to tell"
+    flags = []
+    if row.biased:
+        flags.append(f"biased ({row.mean_bias:+.2f} levels)")
+    if row.drifting:
+        flags.append(
+            f"drifting (agreement within 1 level fell {row.largest_drop:.0%} "
+            f"in {row.drop_period})"
+        )
+    return "; ".join(flags) or "ok"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from toolkit import plots
 from toolkit._export import spreadsheet_safe
-from toolkit.divergence import DivergenceReport, divergence_report
+from toolkit.divergence import DivergenceReport, anchor_flag, divergence_report
 from toolkit.errors import ToolkitError
 from toolkit.ratings import RatingsTable
 from toolkit.synthetic import monthly_scores
@@ -574,7 +574,7 @@ def _anchor_html(report: DivergenceReport) -> str:
             ],
             "within one level": rows["within_one_level"].map(share),
             "weighted kappa": rows["weighted_kappa"].map(number),
-            "flag": [_anchor_flag(row) for row in rows.itertuples()],
+            "flag": [anchor_flag(row) for row in rows.itertuples()],
         }
     )
     flagged = [bool(r.biased or r.drifting) for r in rows.itertuples()]
@@ -596,17 +596,6 @@ def _anchor_html(report: DivergenceReport) -> str:
             )
         )
     return "".join(parts)
-
-
-def _anchor_flag(row: Any) -> str:
-    if row.n_calls < 2:
-        return "too few calls to tell"
-    flags = []
-    if row.biased:
-        flags.append(f"biased ({row.mean_bias:+.2f} levels)")
-    if row.drifting:
-        flags.append(f"drifting (within one fell {row.largest_drop:.0%})")
-    return "; ".join(flags) or "ok"
 
 
 def _level(value: Any) -> str:
