@@ -40,11 +40,9 @@ from toolkit.widgets._upload import (
     ACCEPTED_FILES,
     ColumnChooser,
     Upload,
-    UploadError,
-    header_of,
+    on_upload_change,
     parse_levels,
     ratings_from_upload,
-    upload_from_value,
 )
 
 __all__ = [
@@ -302,18 +300,12 @@ class CalibrationAnalyser:
         self._set_example("")
         self._clear_results()
         try:
-            header = header_of(upload)
+            header, self._reading_notes = self.columns.offer(upload)
         except ToolkitError as exc:
             self._problem(str(exc))
             return
 
-        guessed = self.columns.set_header(header)
         missing = self.columns.missing()
-        self._reading_notes = [
-            f"read column {column!r} as {expected!r}; change it under Columns if "
-            "that is wrong"
-            for expected, column in guessed.items()
-        ]
         if self.columns.mapping()["criterion"] is None:
             self._reading_notes.append(
                 f"{upload.name!r} has no criterion column, so it is read as one "
@@ -341,13 +333,7 @@ class CalibrationAnalyser:
         self.analyse()
 
     def _on_upload(self, change: dict[str, Any]) -> None:
-        try:
-            upload = upload_from_value(change["new"])
-        except UploadError as exc:
-            self._problem(str(exc))
-            return
-        if upload is not None:
-            self.load_bytes(upload.content, upload.name)
+        on_upload_change(change, load=self.load_bytes, problem=self._problem)
 
     def _on_example(self, change: dict[str, Any]) -> None:
         if not self._quiet and change["new"]:

@@ -39,11 +39,9 @@ from toolkit.widgets._upload import (
     ACCEPTED_FILES,
     ColumnChooser,
     Upload,
-    UploadError,
-    header_of,
+    on_upload_change,
     parse_levels,
     scores_from_upload,
-    upload_from_value,
 )
 
 __all__ = [
@@ -299,21 +297,13 @@ class DivergenceReview:
         self._reading_notes = []
         self._clear_results()
         try:
-            header = header_of(upload)
+            header, guessed = self.columns.offer(upload)
         except ToolkitError as exc:
             self._problem(str(exc))
             return
 
-        guessed = self.columns.set_header(header)
         missing = self.columns.missing()
-        self._reading_notes = [
-            *notes,
-            *(
-                f"read column {column!r} as {expected!r}; change it under Columns "
-                "if that is wrong"
-                for expected, column in guessed.items()
-            ),
-        ]
+        self._reading_notes = [*notes, *guessed]
         self.columns.show(bool(missing or guessed))
         if missing:
             self._problem(
@@ -327,13 +317,7 @@ class DivergenceReview:
         self.analyse()
 
     def _on_upload(self, change: dict[str, Any]) -> None:
-        try:
-            upload = upload_from_value(change["new"])
-        except UploadError as exc:
-            self._problem(str(exc))
-            return
-        if upload is not None:
-            self.load_bytes(upload.content, upload.name)
+        on_upload_change(change, load=self.load_bytes, problem=self._problem)
 
     def _on_option(self, _: dict[str, Any]) -> None:
         if self.source is not None and not self.columns.missing():

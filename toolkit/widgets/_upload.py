@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +50,7 @@ __all__ = [
     "Upload",
     "UploadError",
     "header_of",
+    "on_upload_change",
     "parse_levels",
     "ratings_from_upload",
     "scores_from_upload",
@@ -128,6 +129,26 @@ def upload_from_value(value: Any) -> Upload | None:
             "Upload button"
         )
     return Upload(str(entry.get("name") or "upload.csv"), bytes(entry["content"]))
+
+
+def on_upload_change(
+    change: Mapping[str, Any],
+    *,
+    load: Callable[[bytes, str], None],
+    problem: Callable[[str], None],
+) -> None:
+    """What an app does when its ``FileUpload`` value changes.
+
+    Hands the file's bytes and name to ``load``, or the reason it cannot be
+    taken to ``problem``; nothing when the upload was cleared.
+    """
+    try:
+        upload = upload_from_value(change["new"])
+    except UploadError as exc:
+        problem(str(exc))
+        return
+    if upload is not None:
+        load(upload.content, upload.name)
 
 
 def header_of(upload: Upload) -> tuple[str, ...]:
@@ -312,6 +333,26 @@ class ColumnChooser:
             ],
             layout=widgets.Layout(display="none"),
         )
+
+    def offer(self, upload: Upload) -> tuple[tuple[str, ...], list[str]]:
+        """Offer ``upload``'s columns; its header and notes on the guesses.
+
+        Each note says which of the file's columns was read as an expected
+        one under another name, and how to change it.
+
+        Raises
+        ------
+        ToolkitError
+            The file's header cannot be read (see :func:`header_of`).
+        """
+        header = header_of(upload)
+        guessed = self.set_header(header)
+        notes = [
+            f"read column {column!r} as {expected!r}; change it under Columns if "
+            "that is wrong"
+            for expected, column in guessed.items()
+        ]
+        return header, notes
 
     def set_header(self, header: Sequence[str]) -> dict[str, str]:
         """Offer ``header``'s columns and pick the matching ones.
